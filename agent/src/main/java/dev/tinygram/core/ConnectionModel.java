@@ -1,0 +1,306 @@
+package dev.tinygram.core;
+
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * One TCP connection, from the local side: the sender's Nagle rule, and an estimate of the peer's delayed ACK.
+ * Feed it writes, the start and end of reads, and TCP_NODELAY changes, each with the time; it answers what left,
+ * what was held, and whether a read will stall. See the package documentation for what it estimates and how.
+ *
+ * <p>Not thread-safe: one connection's events are fed in order, under the caller's lock. Times that go backwards
+ * (two threads reading the clock in a race) are treated as the latest time seen.
+ */
+public final class ConnectionModel {
+
+    /**
+     * @param profile         the platform's sender rule and the peer's ACK policy
+     * @param mss             the sender's MSS in bytes
+     * @param initialRttNanos the RTT to assume until one is learned
+     * @param nodelay         TCP_NODELAY at the start
+     * @param fresh           a new connection (the peer quick-acks at first) rather than one seen mid-life
+     */
+    public record Config(Profile profile, int mss, long initialRttNanos, boolean nodelay, boolean fresh) {
+        public Config {
+            Objects.requireNonNull(profile, "profile");
+            if (mss < 1) throw new IllegalArgumentException("mss must be at least 1, was " + mss);
+            if (initialRttNanos < 1) throw new IllegalArgumentException("rtt must be positive, was " + initialRttNanos);
+        }
+
+        public Config withNodelay(boolean on) {
+            return new Config(profile, mss, initialRttNanos, on, fresh);
+        }
+    }
+
+    /** A read that waited longer than this share of the predicted stall confirms it. */
+    static final double CONFIRM_LOW = 0.75;
+    /** ... and no longer than this multiple of the upper bound (a slower wait is something else). */
+    static final double CONFIRM_HIGH = 1.5;
+
+    private final Profile profile;
+    private final int mss;
+    private final ModelTrace trace;
+    private final ArrayDeque<Segment> inFlight = new ArrayDeque<>();
+
+    private boolean nodelay;
+    private long queuedBytes;
+    private Segment lastSmallSegmentUnacked;
+    private long rttNanos;
+    private boolean rttLearned;
+
+    private boolean peerInteractive;
+    private int quickAcksLeft;
+    private int peerRcvMss;
+
+    private long clock = Long.MIN_VALUE;
+    private boolean wroteSinceLastRead;
+    private long lastWriteAt;
+    private boolean heldSinceLastRead;
+    private boolean reading;
+    private long readStartedAt;
+    private StallPrediction readPrediction;
+
+    public ConnectionModel(Config config) {
+        this(config, ModelTrace.NONE);
+    }
+
+    public ConnectionModel(Config config, ModelTrace trace) {
+        this.profile = config.profile();
+        this.mss = config.mss();
+        this.trace = Objects.requireNonNull(trace, "trace");
+        this.nodelay = config.nodelay();
+        this.rttNanos = config.initialRttNanos();
+        this.peerInteractive = !config.fresh();
+        this.quickAcksLeft = profile.quickAcksAtStart();
+        this.peerRcvMss = profile.initialRcvMss(mss);
+    }
+
+    // ---- inputs ----------------------------------------------------------------------------------------------
+
+    /** The application wrote {@code bytes} at {@code now}. */
+    public WriteDecision onWrite(long now, long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("negative write: " + bytes);
+        now = advanceTo(now);
+        long sentBefore = sentBytes;
+        queuedBytes += bytes;
+        WriteReason why = transmit(now);
+        wroteSinceLastRead = true;
+        lastWriteAt = now;
+        heldSinceLastRead |= queuedBytes > 0;
+        return new WriteDecision(sentBytes - sentBefore, queuedBytes, why);
+    }
+
+    /** TCP_NODELAY changed; turning it on pushes whatever is held. Returns the bytes that left. */
+    public long onNodelay(long now, boolean on) {
+        now = advanceTo(now);
+        nodelay = on;
+        long sentBefore = sentBytes;
+        if (on && queuedBytes > 0) transmit(now);
+        return sentBytes - sentBefore;
+    }
+
+    /** The application started waiting to read. Predicts whether the wait is a delayed-ACK stall. */
+    public StallPrediction onReadStart(long now) {
+        now = advanceTo(now);
+        reading = true;
+        readStartedAt = now;
+        readPrediction = predictStall(now);
+        return readPrediction;
+    }
+
+    /**
+     * A read ended: {@code bytes > 0} data arrived, otherwise nothing did (end of stream, or an empty
+     * non-blocking read). A read that was never started is taken to have started now.
+     */
+    public ReadOutcome onReadEnd(long now, long bytes) {
+        now = advanceTo(now);
+        if (!reading) onReadStart(now);
+        StallPrediction predicted = readPrediction;
+        long waited = now - readStartedAt;
+        if (bytes > 0) learnFromPeerData(now, predicted);
+        reading = false;
+        readPrediction = null;
+        wroteSinceLastRead = false;
+        heldSinceLastRead = false;
+        return new ReadOutcome(predicted, waited, confirms(predicted, waited));
+    }
+
+    // ---- state, for callers and tests ------------------------------------------------------------------------
+
+    public long heldBytes() { return queuedBytes; }
+    public long bytesInFlight() { return inFlight.stream().mapToLong(s -> s.bytes).sum(); }
+    public boolean nodelay() { return nodelay; }
+    public long rttNanos() { return rttNanos; }
+    public boolean peerInteractive() { return peerInteractive; }
+    public int peerRcvMss() { return peerRcvMss; }
+    public int mss() { return mss; }
+    public Profile profile() { return profile; }
+
+    // ---- the sender ------------------------------------------------------------------------------------------
+
+    private long sentBytes;
+
+    /** Sends what the Nagle rule lets leave at {@code now}; returns why the tail left or stayed. */
+    private WriteReason transmit(long now) {
+        boolean sentFull = false;
+        while (NagleRule.isFullSegment(queuedBytes, mss)) {
+            sendSegment(now, mss);
+            sentFull = true;
+        }
+        if (queuedBytes == 0) return sentFull ? WriteReason.FULL_SEGMENT : WriteReason.NOTHING_IN_FLIGHT;
+        boolean packetsInFlight = !inFlight.isEmpty();
+        if (NagleRule.holdsPartialSegment(profile.senderRule(), nodelay, packetsInFlight, lastSmallSegmentUnacked)) {
+            WriteReason why = profile.senderRule() == SenderRule.MINSHALL
+                    ? WriteReason.HELD_BEHIND_UNACKED_SMALL_SEGMENT : WriteReason.HELD_BEHIND_UNACKED_DATA;
+            trace.held(now, queuedBytes, why);
+            return why;
+        }
+        WriteReason why = nodelay ? WriteReason.NODELAY
+                : packetsInFlight ? WriteReason.MINSHALL_LAST_SMALL_SEGMENT_ACKED : WriteReason.NOTHING_IN_FLIGHT;
+        sendSegment(now, queuedBytes);
+        return why;
+    }
+
+    private void sendSegment(long now, long bytes) {
+        Segment segment = new Segment(bytes, now, !NagleRule.isFullSegment(bytes, mss));
+        queuedBytes -= bytes;
+        sentBytes += bytes;
+        planPeerAck(segment);
+        inFlight.addLast(segment);
+        if (segment.small) lastSmallSegmentUnacked = segment;
+        trace.segmentSent(now, bytes, !segment.small);
+    }
+
+    // ---- the peer's delayed ACK ------------------------------------------------------------------------------
+
+    /** Decides when the peer ACKs {@code segment}, given what it already holds unacknowledged. */
+    private void planPeerAck(Segment segment) {
+        long arrival = segment.arrivesAtPeer(oneWay());
+        peerRcvMss = DelayedAckRule.measureRcvMss(peerRcvMss, segment.bytes, mss);
+        long unackedBytes = segment.bytes;
+        int unackedSegments = 1;
+        int unackedFull = isFullSizedAtPeer(segment.bytes) ? 1 : 0;
+        long runningTimer = Long.MAX_VALUE;
+        for (Segment earlier : inFlight) {
+            if (earlier.peerAcksAt <= arrival) continue;
+            unackedBytes += earlier.bytes;
+            unackedSegments++;
+            if (isFullSizedAtPeer(earlier.bytes)) unackedFull++;
+            runningTimer = Math.min(runningTimer, earlier.peerAcksAt);
+        }
+        boolean quickAck = DelayedAckRule.inQuickAckMode(quickAcksLeft, peerInteractive);
+        boolean enough = DelayedAckRule.enoughUnackedToAckAtOnce(profile.ackRule(), unackedBytes, unackedSegments,
+                unackedFull, peerRcvMss);
+        if (quickAck || enough) {
+            if (quickAck) quickAcksLeft--;
+            segment.peerAcksAt = arrival;
+            segment.ackDelayed = false;
+            for (Segment earlier : inFlight) {
+                if (earlier.peerAcksAt > arrival) {
+                    earlier.peerAcksAt = arrival;
+                    earlier.ackDelayed = false;
+                }
+            }
+            trace.peerAcks(arrival, false, enough ? enoughReason(unackedBytes) : "quick-ack mode (new connection)");
+        } else {
+            boolean timerRunning = runningTimer != Long.MAX_VALUE;
+            segment.peerAcksAt = timerRunning ? runningTimer : arrival + profile.delayedAckNanos();
+            segment.ackDelayed = true;
+            trace.peerAcks(segment.peerAcksAt, true, delayedReason(unackedBytes, timerRunning));
+        }
+    }
+
+    private boolean isFullSizedAtPeer(long bytes) {
+        return profile.ackRule() == AckRule.MORE_THAN_ONE_RCV_MSS_UNACKED ? bytes >= peerRcvMss : bytes >= mss;
+    }
+
+    private String enoughReason(long unackedBytes) {
+        switch (profile.ackRule()) {
+            case MORE_THAN_ONE_RCV_MSS_UNACKED:
+                return unackedBytes + " B unacknowledged is more than one rcv_mss (" + peerRcvMss + " B)";
+            case EVERY_SECOND_FULL_SEGMENT: return "second full-sized segment unacknowledged";
+            default: return "second segment unacknowledged";
+        }
+    }
+
+    private String delayedReason(long unackedBytes, boolean timerRunning) {
+        String why = (peerInteractive ? "interactive mode" : "no quick-ack left") + ", " + unackedBytes
+                + " B unacknowledged";
+        if (profile.ackRule() == AckRule.MORE_THAN_ONE_RCV_MSS_UNACKED) {
+            why += " (rcv_mss " + peerRcvMss + " B)";
+        }
+        return why + (timerRunning ? ": joins the running delayed-ACK timer"
+                : ": waits for data to ride on or its " + profile.delayedAckNanos() / 1_000_000 + " ms timer");
+    }
+
+    // ---- time ------------------------------------------------------------------------------------------------
+
+    /** Moves the clock to {@code now}, letting every ACK due by then arrive and release what it may. */
+    private long advanceTo(long now) {
+        if (now < clock) now = clock;
+        clock = now;
+        while (!inFlight.isEmpty()) {
+            long ackAt = ackArrival(inFlight.peekFirst());
+            if (ackAt > now) break;
+            long acked = 0;
+            while (!inFlight.isEmpty() && ackArrival(inFlight.peekFirst()) <= ackAt) {
+                Segment done = inFlight.removeFirst();
+                if (done == lastSmallSegmentUnacked) lastSmallSegmentUnacked = null;
+                acked += done.bytes;
+            }
+            trace.ackArrived(ackAt, acked);
+            if (queuedBytes > 0) transmit(ackAt);
+        }
+        return now;
+    }
+
+    private long ackArrival(Segment segment) {
+        return segment.ackArrivesAt(oneWay());
+    }
+
+    private long oneWay() {
+        return rttNanos / 2;
+    }
+
+    // ---- reads -----------------------------------------------------------------------------------------------
+
+    /** Held bytes stall the read when the ACK that would release them is one the peer delays. */
+    private StallPrediction predictStall(long now) {
+        Segment blocker = profile.senderRule() == SenderRule.MINSHALL ? lastSmallSegmentUnacked : inFlight.peekLast();
+        if (queuedBytes == 0 || blocker == null || !blocker.ackDelayed) {
+            return StallPrediction.none(queuedBytes, peerInteractive, peerRcvMss, profile.delayedAckNanos());
+        }
+        long expected = ackArrival(blocker) - now;
+        long upper = expected + profile.maxDelayedAckNanos() - profile.delayedAckNanos();
+        return new StallPrediction(true, expected, upper, queuedBytes, blocker.bytes, peerInteractive, peerRcvMss,
+                profile.delayedAckNanos());
+    }
+
+    /**
+     * Data from the peer ended our wait. It was sent at least half an RTT ago, so it acknowledges everything we
+     * sent an RTT or more before now; having answered us, the peer is interactive; and the time from our last
+     * unheld write to its answer bounds the RTT.
+     */
+    private void learnFromPeerData(long now, StallPrediction predicted) {
+        if (wroteSinceLastRead && !heldSinceLastRead && predicted != null && !predicted.stall()) {
+            long sample = Math.max(1, now - lastWriteAt);
+            rttNanos = rttLearned ? Math.min(rttNanos, sample) : sample;
+            rttLearned = true;
+        }
+        if (wroteSinceLastRead) peerInteractive = true;
+        long peerSentBy = now - oneWay();
+        for (Segment segment : inFlight) {
+            if (segment.arrivesAtPeer(oneWay()) <= peerSentBy && segment.peerAcksAt > peerSentBy) {
+                segment.peerAcksAt = peerSentBy;
+                segment.ackDelayed = false;
+            }
+        }
+        advanceTo(now);
+    }
+
+    private boolean confirms(StallPrediction predicted, long waited) {
+        return predicted != null && predicted.stall()
+                && waited >= CONFIRM_LOW * predicted.expectedNanos()
+                && waited <= CONFIRM_HIGH * predicted.upperBoundNanos() + rttNanos;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tinygram.core;
+
+import static dev.tinygram.core.Models.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/** How the core estimates what it cannot see: ACKs, the peer's mode, the RTT. */
+class EstimateRuleTest {
+
+    @Test
+    void peerDataAcknowledgesWhatWasSentAnRttBeforeIt() {
+        ConnectionModel c = loopback(Profile.LINUX);
+        c.onWrite(0, 100);                       // delayed ACK would come at 40 ms
+        c.onReadStart(0);
+        c.onReadEnd(ms(5), 50);                  // but the peer answered at 5 ms, carrying the ACK
+        WriteDecision d = c.onWrite(ms(6), 100);
+        assertEquals(WriteReason.NOTHING_IN_FLIGHT, d.reason(), "nothing left unacknowledged");
+    }
+
+    @Test
+    void peerDataDoesNotAcknowledgeWhatItCouldNotHaveSeen() {
+        ConnectionModel c = established(Profile.LINUX, ETHERNET_MSS, 10);
+        c.onWrite(0, 100);
+        c.onWrite(0, 100);                       // held: this exchange teaches no RTT
+        c.onReadStart(0);
+        c.onReadEnd(ms(2), 50);                  // data the peer sent before our segment could reach it
+        assertEquals(100, c.bytesInFlight());
+        assertEquals(100, c.heldBytes());
+    }
+
+    @Test
+    void peerTurnsInteractiveOnceItAnswersUs() {
+        ConnectionModel c = fresh(Profile.LINUX, LOOPBACK_MSS, 0.05);
+        assertFalse(c.peerInteractive());
+        c.onReadStart(0);
+        c.onReadEnd(ms(1), 10);
+        assertFalse(c.peerInteractive(), "data that answers nothing of ours says nothing about its ACK mode");
+        c.onWrite(ms(2), 10);
+        c.onReadStart(ms(2));
+        c.onReadEnd(ms(3), 10);
+        assertTrue(c.peerInteractive());
+    }
+
+    @Test
+    void connectionSeenMidLifeIsAssumedInteractive() {
+        assertTrue(loopback(Profile.LINUX).peerInteractive());
+    }
+
+    @Test
+    void rttIsLearnedFromTheFastestAnswerToAnUnheldWrite() {
+        ConnectionModel c = established(Profile.LINUX, ETHERNET_MSS, 50);
+        exchange(c, 0, 3);
+        assertEquals(ms(3), c.rttNanos(), "the first answer replaces the guess");
+        exchange(c, ms(10), 1);
+        exchange(c, ms(20), 2);
+        assertEquals(ms(1), c.rttNanos(), "then the minimum is kept");
+    }
+
+    @Test
+    void rttIsNotLearnedFromAStalledAnswer() {
+        ConnectionModel c = loopback(Profile.LINUX);
+        c.onWrite(0, 100);
+        c.onWrite(0, 100);
+        c.onReadStart(0);
+        c.onReadEnd(ms(40.2), 50);
+        assertEquals(ms(0.05), c.rttNanos());
+    }
+
+    private static void exchange(ConnectionModel c, long at, double answerMs) {
+        c.onWrite(at, 10);
+        c.onReadStart(at);
+        c.onReadEnd(at + ms(answerMs), 10);
+    }
+}

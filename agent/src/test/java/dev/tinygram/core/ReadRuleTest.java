@@ -1,0 +1,84 @@
+package dev.tinygram.core;
+
+import static dev.tinygram.core.Models.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/** When a read stalls, for how long, and when the measured wait confirms it. */
+class ReadRuleTest {
+
+    @Test
+    void readWithNothingHeldDoesNotStall() {
+        ConnectionModel c = loopback(Profile.LINUX);
+        c.onWrite(0, 100);
+        StallPrediction p = c.onReadStart(0);
+        assertFalse(p.stall());
+        assertEquals(0, p.heldBytes());
+    }
+
+    @Test
+    void stallIsTheTimeLeftOnThePeersDelayedAckTimer() {
+        ConnectionModel c = loopback(Profile.LINUX);
+        c.onWrite(0, 100);
+        c.onWrite(0, 100);
+        StallPrediction p = c.onReadStart(ms(10));
+        assertTrue(p.stall());
+        assertEquals(30.05, p.expectedMs(), 0.01, "40 ms timer, started half an RTT after the write, 10 ms ago");
+        assertEquals(190.05, p.upperBoundMs(), 0.01, "the timer may grow to 200 ms");
+        assertEquals(100, p.heldBytes());
+        assertEquals(100, p.blockingSegmentBytes());
+    }
+
+    @Test
+    void readAfterTheTimerFiredDoesNotStall() {
+        ConnectionModel c = loopback(Profile.LINUX);
+        c.onWrite(0, 100);
+        c.onWrite(0, 100);
+        assertFalse(c.onReadStart(ms(45)).stall(), "the held bytes left when the delayed ACK came");
+    }
+
+    @Test
+    void heldBytesBehindAnAckThatIsNotDelayedDoNotStall() {
+        ConnectionModel c = fresh(Profile.LINUX, ETHERNET_MSS, 100);
+        c.onWrite(0, 100);
+        c.onWrite(0, 100);
+        StallPrediction p = c.onReadStart(0);
+        assertFalse(p.stall(), "a quick ACK releases them after one RTT: slow, but not a delayed-ACK stall");
+        assertEquals(100, p.heldBytes());
+    }
+
+    @Test
+    void waitNearTheTimerConfirmsTheStall() {
+        ReadOutcome o = stalledRead(44);
+        assertTrue(o.prediction().stall());
+        assertTrue(o.confirmed());
+        assertEquals(44, o.waitMs(), 0.01);
+    }
+
+    @Test
+    void waitMuchShorterThanTheTimerDoesNotConfirm() {
+        assertFalse(stalledRead(2).confirmed());
+    }
+
+    @Test
+    void waitFarBeyondTheLongestTimerDoesNotConfirm() {
+        assertFalse(stalledRead(5_000).confirmed());
+    }
+
+    @Test
+    void readThatWasNeverStartedEndsWithoutPrediction() {
+        ReadOutcome o = loopback(Profile.LINUX).onReadEnd(ms(1), 10);
+        assertFalse(o.prediction().stall());
+        assertFalse(o.confirmed());
+        assertEquals(0, o.waitNanos());
+    }
+
+    private static ReadOutcome stalledRead(double waitMs) {
+        ConnectionModel c = loopback(Profile.LINUX);
+        c.onWrite(0, 100);
+        c.onWrite(0, 100);
+        c.onReadStart(0);
+        return c.onReadEnd(ms(waitMs), 50);
+    }
+}
