@@ -136,6 +136,16 @@ public final class ConnectionModel {
     public int mss() { return mss; }
     public Profile profile() { return profile; }
 
+    /**
+     * When every byte held now will have left, as far as the model can tell at {@code now}: now if nothing is
+     * held, else when the ACK they wait for arrives.
+     */
+    public long heldBytesLeaveAt(long now) {
+        if (queuedBytes == 0) return now;
+        Segment blocker = profile.senderRule() == SenderRule.MINSHALL ? lastSmallSegmentUnacked : inFlight.peekLast();
+        return blocker == null ? now : Math.max(now, ackArrival(blocker));
+    }
+
     // ---- the sender ------------------------------------------------------------------------------------------
 
     private long sentBytes;
@@ -201,12 +211,14 @@ public final class ConnectionModel {
                     earlier.ackDelayed = false;
                 }
             }
-            trace.peerAcks(arrival, false, enough ? enoughReason(unackedBytes) : "quick-ack mode (new connection)");
+            trace.peerReceives(arrival, segment.bytes, arrival, false,
+                    enough ? enoughReason(unackedBytes) : "quick-ack mode (new connection)");
         } else {
             boolean timerRunning = runningTimer != Long.MAX_VALUE;
             segment.peerAcksAt = timerRunning ? runningTimer : arrival + profile.delayedAckNanos();
             segment.ackDelayed = true;
-            trace.peerAcks(segment.peerAcksAt, true, delayedReason(unackedBytes, timerRunning));
+            trace.peerReceives(arrival, segment.bytes, segment.peerAcksAt, true,
+                    delayedReason(unackedBytes, timerRunning));
         }
     }
 

@@ -13,8 +13,11 @@ public interface ModelTrace {
     /** Bytes stay in the send queue. */
     default void held(long at, long bytes, WriteReason why) {}
 
-    /** The peer will ACK at {@code peerAt}: at once, or when its delayed-ACK timer fires. */
-    default void peerAcks(long peerAt, boolean delayed, String why) {}
+    /**
+     * A segment of {@code bytes} reaches the peer at {@code arrivedAt}; it ACKs at {@code acksAt}, at once or when
+     * its delayed-ACK timer fires.
+     */
+    default void peerReceives(long arrivedAt, long bytes, long acksAt, boolean delayed, String why) {}
 
     /** An ACK reached us and freed {@code bytes} of in-flight data. */
     default void ackArrived(long at, long bytes) {}

@@ -37,9 +37,10 @@ public record StallPrediction(boolean stall, long expectedNanos, long upperBound
                     : heldBytes + " B held, but the ACK they wait for is not delayed";
         }
         return String.format(Locale.ROOT,
-                "%d B held behind an unacknowledged %d B segment; the peer delays its ACK (%s, less than %s "
-                        + "unacknowledged) until its %.0f ms delayed-ACK timer",
+                "%d B held behind an unacknowledged %d B segment; the peer delays that ACK (%s, too little "
+                        + "unacknowledged to ACK at once, rcv_mss %d B) until its %.0f ms delayed-ACK timer, "
+                        + "and cannot answer before it has the held bytes",
                 heldBytes, blockingSegmentBytes, peerInteractive ? "interactive mode" : "no quick-ack left",
-                "two full-sized segments of " + peerRcvMss + " B", delayedAckNanos / 1e6);
+                peerRcvMss, delayedAckNanos / 1e6);
     }
 }
