@@ -1,0 +1,115 @@
+package dev.tinygram.demo;
+
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A one-way stream of many small messages, each a separate write to the socket's OutputStream,
+ * with no waiting for responses in between. Here Nagle helps: it coalesces the small writes into
+ * full segments. The stream ends with an empty message (body length 0); the server answers that
+ * with a single acknowledgement carrying how many messages it received, so the client can time
+ * the whole transfer.
+ */
+final class BulkStream implements Demo {
+    static final int DEFAULT_MESSAGES = 20_000;
+    static final int PAYLOAD_BYTES = 64;
+    static final int PAYLOAD_SALT = 0x5EED_0003;
+
+    @Override
+    public String name() {
+        return "bulk-stream";
+    }
+
+    @Override
+    public String description() {
+        return "one-way stream of many small writes, one ack at the end (Nagle helps)";
+    }
+
+    @Override
+    public Map<String, Options.Kind> options() {
+        Map<String, Options.Kind> m = new LinkedHashMap<>();
+        m.put("--messages", Options.Kind.INT);
+        m.put("--quiet", Options.Kind.FLAG);
+        return m;
+    }
+
+    @Override
+    public String synopsis() {
+        return "[--messages N] [--quiet]";
+    }
+
+    /** Server: reads and verifies every message; on the empty end message, acks with the count. */
+    static DemoServer.Handler receiver(Integrity integrity) {
+        return socket -> {
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            OutputStream out = socket.getOutputStream();
+            int expected = 0;
+            int received = 0;
+            while (true) {
+                Codec.Message m = Codec.read(in, expected);
+                if (m == null) {
+                    return;
+                }
+                integrity.verify("server", m);
+                expected = m.seq() + 1;
+                if (m.body().length == 0) {
+                    byte[] ack = ByteBuffer.allocate(4).putInt(received).array();
+                    out.write(Codec.encode(m.seq(), ack));
+                    received = 0;
+                    expected = 0;
+                } else {
+                    received++;
+                }
+            }
+        };
+    }
+
+    @Override
+    public int run(Options o, PrintStream out, PrintStream err) throws Exception {
+        int messages = o.integer("--messages", DEFAULT_MESSAGES, 1);
+        Integrity integrity = new Integrity(name(), err);
+        long bytes = 0;
+        long elapsed;
+        try (DemoServer server = DemoServer.start(name(), Net.listen(), receiver(integrity), integrity);
+             Socket socket = Net.connect(server.port())) {
+            OutputStream os = socket.getOutputStream(); // unbuffered: every message is its own write
+            InputStream in = socket.getInputStream();
+            long start = System.nanoTime();
+            for (int seq = 0; seq < messages; seq++) {
+                byte[] frame = Codec.encode(seq, Codec.payload(seq, PAYLOAD_BYTES, PAYLOAD_SALT));
+                os.write(frame);
+                bytes += frame.length;
+            }
+            byte[] end = Codec.encode(messages, new byte[0]);
+            os.write(end);
+            bytes += end.length;
+            Codec.Message ack = Codec.readResponse(in, messages);
+            elapsed = System.nanoTime() - start;
+            if (integrity.verify("client", ack)) {
+                int received = ack.body().length == 4 ? ByteBuffer.wrap(ack.body()).getInt() : -1;
+                if (received != messages) {
+                    integrity.failure("client", "server acknowledged " + received + " of " + messages + " messages");
+                }
+            }
+        }
+        double seconds = elapsed / 1e9;
+        if (!o.quiet()) {
+            out.println(name() + ": " + messages + " messages of " + PAYLOAD_BYTES + " B payload (" + bytes
+                    + " bytes with headers) in " + Stats.ms(elapsed) + " ms (many small writes, no waiting: Nagle coalesces them)");
+        }
+        Result r = new Result(name())
+                .put("messages", messages)
+                .put("bytes", bytes)
+                .put("mb_per_s", Stats.twoDecimals(bytes / 1e6 / seconds))
+                .put("msgs_per_s", Stats.oneDecimal(messages / seconds));
+        integrity.appendTo(r);
+        out.println(r);
+        return integrity.exitStatus();
+    }
+}

@@ -1,0 +1,286 @@
+package dev.tinygram.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Runs every demo (except wwr-client-nodelay) in child JVMs, once without the agent and once with
+ * {@code -javaagent:<agent>=report=<file>} (observe mode), and prints a side-by-side table.
+ */
+final class Tour implements Demo {
+    static final int DEFAULT_TIMEOUT_S = 60;
+    private static final Pattern WWR_FINDING = Pattern.compile("\"kind\"\\s*:\\s*\"write-write-read\"");
+
+    /** One tour entry: a demo plus its arguments, and whether it is expected to stall. */
+    record Child(String demo, List<String> args, boolean stalls, boolean requestResponse) {
+        String label() {
+            return args.isEmpty() ? demo : demo + " " + String.join(" ", args);
+        }
+    }
+
+    static final List<Child> CHILDREN = List.of(
+            new Child("wwr-client", List.of(), true, true),
+            new Child("split-response", List.of(), true, true),
+            new Child("nio-client", List.of("--blocking"), true, true),
+            new Child("nio-client", List.of("--nonblocking"), true, true),
+            new Child("tls-client", List.of(), true, true),
+            new Child("virtual-threads", List.of(), true, true),
+            new Child("bulk-stream", List.of(), false, false),
+            new Child("interactive", List.of(), false, true));
+
+    /** Outcome of one child JVM. {@code findings} is null when there was no report file. */
+    record Run(int exit, boolean timedOut, Map<String, String> result, Integer findings, List<String> stderr) {
+        boolean failed() {
+            return timedOut || exit != 0 || result.isEmpty();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "tour";
+    }
+
+    @Override
+    public String description() {
+        return "run all demos in child JVMs without and with the agent (observe mode), print a table";
+    }
+
+    @Override
+    public Map<String, Options.Kind> options() {
+        Map<String, Options.Kind> m = new LinkedHashMap<>();
+        m.put("--agent", Options.Kind.STRING);
+        m.put("--requests", Options.Kind.INT);
+        m.put("--warmup", Options.Kind.INT);
+        m.put("--timeout", Options.Kind.INT);
+        m.put("--quiet", Options.Kind.FLAG);
+        return m;
+    }
+
+    @Override
+    public String synopsis() {
+        return "[--agent PATH] [--requests N] [--warmup N] [--timeout SECONDS] [--quiet]";
+    }
+
+    /** The demos jar (or classes directory) this class was loaded from. */
+    static Path codeSource() throws URISyntaxException {
+        return Path.of(Tour.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+    }
+
+    /** {@code <dir of tinygram-demos.jar>/../../agent/target/tinygram-agent.jar}. */
+    static Path defaultAgent(Path codeSource) {
+        return codeSource.getParent().resolve("../../agent/target/tinygram-agent.jar").normalize();
+    }
+
+    @Override
+    public int run(Options o, PrintStream out, PrintStream err) throws Exception {
+        List<String> passThrough = new ArrayList<>();
+        if (o.has("--requests")) {
+            passThrough.add("--requests");
+            passThrough.add(String.valueOf(o.integer("--requests", 0, 1)));
+        }
+        if (o.has("--warmup")) {
+            passThrough.add("--warmup");
+            passThrough.add(String.valueOf(o.integer("--warmup", 0, 0)));
+        }
+        int timeout = o.integer("--timeout", DEFAULT_TIMEOUT_S, 1);
+        Path self = codeSource();
+        Path agent = o.has("--agent") ? Path.of(o.string("--agent", "")).toAbsolutePath() : defaultAgent(self);
+        if (!Files.isRegularFile(agent)) {
+            err.println("tour: agent jar not found at " + agent
+                    + " - build it first with: mvn -B -q -DskipTests package (in the repository root), or pass --agent PATH");
+            return 2;
+        }
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> launch = Files.isDirectory(self)
+                ? List.of("-cp", self.toString(), Demos.class.getName())
+                : List.of("-jar", self.toString());
+        if (!o.quiet()) {
+            out.println("tour: JDK " + Runtime.version().feature() + " (" + java + "), agent " + agent);
+        }
+
+        List<Run[]> runs = new ArrayList<>();
+        int n = 0;
+        for (Child c : CHILDREN) {
+            List<String> args = new ArrayList<>(c.args());
+            if (c.requestResponse()) {
+                args.addAll(passThrough);
+            }
+            Run[] pair = new Run[2];
+            for (int withAgent = 0; withAgent < 2; withAgent++) {
+                n++;
+                if (!o.quiet()) {
+                    err.println("tour: [" + n + "/" + CHILDREN.size() * 2 + "] " + c.label()
+                            + (withAgent == 1 ? " (with agent)" : " (without agent)"));
+                }
+                pair[withAgent] = runChild(java, launch, c.demo(), args, withAgent == 1 ? agent : null, timeout);
+            }
+            runs.add(pair);
+        }
+
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"demo", "p50 without agent", "p50 with agent (observe)", "findings", "expected"});
+        int failedRuns = 0;
+        long findingsTotal = 0;
+        boolean anyFindings = false;
+        for (int i = 0; i < CHILDREN.size(); i++) {
+            Child c = CHILDREN.get(i);
+            Run without = runs.get(i)[0];
+            Run with = runs.get(i)[1];
+            for (Run r : runs.get(i)) {
+                if (r.failed()) {
+                    failedRuns++;
+                }
+            }
+            if (with.findings() != null) {
+                anyFindings = true;
+                findingsTotal += with.findings();
+            }
+            rows.add(new String[] {c.label(), cell(without), cell(with),
+                    with.findings() == null ? "-" : String.valueOf(with.findings()),
+                    c.stalls() ? "stall" : "no stall"});
+        }
+        printTable(out, rows);
+        for (int i = 0; i < CHILDREN.size(); i++) {
+            for (int w = 0; w < 2; w++) {
+                Run r = runs.get(i)[w];
+                if (r.failed()) {
+                    err.println("tour: " + CHILDREN.get(i).label() + (w == 1 ? " (with agent)" : " (without agent)")
+                            + (r.timedOut() ? " timed out after " + timeout + " s" : " exited with status " + r.exit()));
+                    int from = Math.max(0, r.stderr().size() - 5);
+                    for (String line : r.stderr().subList(from, r.stderr().size())) {
+                        err.println("    " + line);
+                    }
+                }
+            }
+        }
+        out.println(new Result(name())
+                .put("runs", CHILDREN.size() * 2)
+                .put("failed_runs", failedRuns)
+                .put("findings", anyFindings ? String.valueOf(findingsTotal) : "-")
+                .put("jdk", Runtime.version().feature()));
+        return failedRuns == 0 ? 0 : 1;
+    }
+
+    private static String cell(Run r) {
+        if (r.timedOut()) {
+            return "timeout";
+        }
+        Map<String, String> m = r.result();
+        String s;
+        if ("true".equals(m.get("skipped"))) {
+            s = "skipped";
+        } else if (m.containsKey("p50_ms")) {
+            s = m.get("p50_ms") + " ms";
+        } else if (m.containsKey("mb_per_s")) {
+            s = m.get("mb_per_s") + " MB/s";
+        } else {
+            s = "no RESULT";
+        }
+        if (m.containsKey("integrity") && !"ok".equals(m.get("integrity"))) {
+            s += " integrity=" + m.get("integrity");
+        }
+        if (r.exit() != 0) {
+            s += " (exit " + r.exit() + ")";
+        }
+        return s;
+    }
+
+    private static void printTable(PrintStream out, List<String[]> rows) {
+        int cols = rows.get(0).length;
+        int[] width = new int[cols];
+        for (String[] row : rows) {
+            for (int c = 0; c < cols; c++) {
+                width[c] = Math.max(width[c], row[c].length());
+            }
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            StringBuilder sb = new StringBuilder("|");
+            for (int c = 0; c < cols; c++) {
+                sb.append(' ').append(pad(rows.get(r)[c], width[c])).append(" |");
+            }
+            out.println(sb);
+            if (r == 0) {
+                StringBuilder sep = new StringBuilder("|");
+                for (int c = 0; c < cols; c++) {
+                    sep.append('-').append("-".repeat(width[c])).append("-|");
+                }
+                out.println(sep);
+            }
+        }
+    }
+
+    private static String pad(String s, int w) {
+        return s + " ".repeat(w - s.length());
+    }
+
+    private static Run runChild(String java, List<String> launch, String demo, List<String> args, Path agent,
+                                int timeoutSeconds) throws IOException, InterruptedException {
+        Path stdout = Files.createTempFile("tinygram-tour-", ".out");
+        Path stderr = Files.createTempFile("tinygram-tour-", ".err");
+        Path report = null;
+        try {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(java);
+            if (agent != null) {
+                report = Files.createTempFile("tinygram-report-", ".jsonl");
+                Files.delete(report); // absent afterwards = the agent wrote no report
+                cmd.add("-javaagent:" + agent + "=report=" + report);
+            }
+            cmd.addAll(launch);
+            cmd.add(demo);
+            cmd.addAll(args);
+            cmd.add("--quiet");
+            Process p = new ProcessBuilder(cmd)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(nullFile()))
+                    .start();
+            boolean timedOut = false;
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                timedOut = true;
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            int exit = p.isAlive() ? -1 : p.exitValue();
+            String resultLine = null;
+            for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
+                if (line.startsWith("RESULT ")) {
+                    resultLine = line;
+                }
+            }
+            Integer findings = null;
+            if (report != null && Files.isRegularFile(report)) {
+                int count = 0;
+                for (String line : Files.readAllLines(report, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank() && WWR_FINDING.matcher(line).find()) {
+                        count++;
+                    }
+                }
+                findings = count;
+            }
+            return new Run(exit, timedOut, Result.parse(resultLine), findings,
+                    Files.readAllLines(stderr, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+            if (report != null) {
+                Files.deleteIfExists(report);
+            }
+        }
+    }
+
+    private static java.io.File nullFile() {
+        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tinygram.demo;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+
+/**
+ * write-write-read with a blocking {@link Socket}: the client writes the 16-byte header and the
+ * 100-byte body with two separate writes straight to the socket's OutputStream, then reads the
+ * response. With Nagle on, the body waits for the ACK of the header, which the server delays
+ * (it has nothing to send yet): about 40 ms per request on Linux.
+ */
+final class WwrClient extends RequestResponseDemo {
+
+    @Override
+    public String name() {
+        return "wwr-client";
+    }
+
+    @Override
+    public String description() {
+        return "blocking Socket client: header write, body write, read (stalls ~40 ms/request)";
+    }
+
+    @Override
+    String expectation() {
+        return "write-write-read with Nagle on: expect ~40 ms stalls on Linux";
+    }
+
+    @Override
+    public int run(Options o, PrintStream out, PrintStream err) throws Exception {
+        return run(this, o, out, err, false);
+    }
+
+    /** Shared with {@link WwrClientNoDelay}, which differs only in {@code noDelay}. */
+    static int run(RequestResponseDemo demo, Options o, PrintStream out, PrintStream err, boolean noDelay)
+            throws Exception {
+        int requests = requests(o);
+        int warmup = warmup(o);
+        Integrity integrity = new Integrity(demo.name(), err);
+        RequestLoop.Timing timing;
+        try (DemoServer server = DemoServer.start(demo.name(), Net.listen(),
+                DemoServer.oneWriteResponder(integrity), integrity);
+             Socket socket = Net.connect(server.port())) {
+            if (noDelay) {
+                socket.setTcpNoDelay(true); // the application's own fix
+            }
+            OutputStream os = socket.getOutputStream(); // unbuffered on purpose
+            InputStream in = socket.getInputStream();
+            timing = RequestLoop.run(warmup, requests, seq -> {
+                byte[] body = Codec.requestBody(seq);
+                os.write(Codec.header(seq, body));
+                os.write(body); // tinygram:later-write
+                integrity.verify("client", Codec.readResponse(in, seq));
+            });
+        }
+        return demo.report(o, out, timing.summary(), integrity);
+    }
+}
