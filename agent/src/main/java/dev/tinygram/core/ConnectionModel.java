@@ -55,6 +55,7 @@ public final class ConnectionModel {
     private long clock = Long.MIN_VALUE;
     private boolean wroteSinceLastRead;
     private long lastWriteAt;
+    private long burstStartedAt;
     private boolean heldSinceLastRead;
     private boolean reading;
     private long readStartedAt;
@@ -84,6 +85,7 @@ public final class ConnectionModel {
         long sentBefore = sentBytes;
         queuedBytes += bytes;
         WriteReason why = transmit(now);
+        if (!wroteSinceLastRead) burstStartedAt = now;
         wroteSinceLastRead = true;
         lastWriteAt = now;
         heldSinceLastRead |= queuedBytes > 0;
@@ -290,8 +292,9 @@ public final class ConnectionModel {
 
     /**
      * Data from the peer ended our wait. It was sent at least half an RTT ago, so it acknowledges everything we
-     * sent an RTT or more before now; having answered us, the peer is interactive; and the time from our last
-     * unheld write to its answer bounds the RTT.
+     * sent an RTT or more before now; if it answers a burst of ours, it also proves the peer had the held part
+     * of that burst; having answered us, the peer is interactive; and the time from our last unheld write to
+     * its answer bounds the RTT.
      */
     private void learnFromPeerData(long now, StallPrediction predicted) {
         if (wroteSinceLastRead && !heldSinceLastRead && predicted != null && !predicted.stall()) {
@@ -301,6 +304,11 @@ public final class ConnectionModel {
         }
         if (wroteSinceLastRead) peerInteractive = true;
         long peerSentBy = now - oneWay();
+        if (wroteSinceLastRead && queuedBytes > 0 && now - burstStartedAt >= rttNanos) {
+            // The peer answered what we wrote before waiting, so it had all of it: the ACK the held bytes waited
+            // for came sooner than estimated, and they left in time to reach the peer before it answered.
+            sendSegment(Math.max(peerSentBy - oneWay(), lastWriteAt), queuedBytes);
+        }
         for (Segment segment : inFlight) {
             if (segment.arrivesAtPeer(oneWay()) <= peerSentBy && segment.peerAcksAt > peerSentBy) {
                 segment.peerAcksAt = peerSentBy;

@@ -67,6 +67,18 @@ class EstimateRuleTest {
         assertEquals(ms(0.05), c.rttNanos());
     }
 
+    @Test
+    void anAnswerProvesThePeerHadTheHeldBytesToo() {
+        ConnectionModel c = loopback(Profile.LINUX);
+        c.onWrite(0, 16);
+        c.onWrite(ms(0.01), 100);                        // held: the model expects the ACK at 40 ms
+        assertTrue(c.onReadStart(ms(0.02)).stall());
+        c.onReadEnd(ms(30), 50);                         // the real ACK came sooner: the peer answered at 30 ms
+        assertEquals(0, c.heldBytes());
+        assertEquals(0, c.bytesInFlight(), "the answer acknowledges the request, held part included");
+        assertEquals(16, c.onWrite(ms(31), 16).bytesSentNow(), "so the next request's first write leaves at once");
+    }
+
     private static void exchange(ConnectionModel c, long at, double answerMs) {
         c.onWrite(at, 10);
         c.onReadStart(at);

@@ -122,6 +122,27 @@ class ScenarioTest {
         }
     }
 
+    @Test
+    void theFirstWriteOfTheNextRequestIsNeverHeldAfterAnAnsweredStall() {
+        ConnectionModel c = fresh(Profile.LINUX, LOOPBACK_MSS, 0.05);
+        c.onWrite(0, 16);
+        c.onWrite(ms(0.01), 100);
+        c.onReadStart(ms(0.02));
+        c.onReadEnd(ms(1), 50);                         // quick-acked first exchange
+        c.onWrite(ms(2), 16);
+        c.onWrite(ms(2.01), 100);
+        assertTrue(c.onReadStart(ms(24.7)).stall());     // the app was slow to read
+        c.onReadEnd(ms(60.4), 50);
+        for (int i = 0; i < 5; i++) {
+            long t = ms(61 + 50 * i);
+            WriteDecision header = c.onWrite(t, 16);
+            assertEquals(16, header.bytesSentNow(), "request " + i + ": the header leaves at once");
+            c.onWrite(t + ms(0.01), 100);
+            c.onReadStart(t + ms(0.02));
+            c.onReadEnd(t + ms(44), 50);
+        }
+    }
+
     private static StallPrediction trace(ConnectionModel c, long... writes) {
         for (long w : writes) c.onWrite(0, w);
         return c.onReadStart(0);

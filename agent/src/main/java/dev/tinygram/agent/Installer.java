@@ -1,0 +1,108 @@
+package dev.tinygram.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+import dev.tinygram.hooks.HookTarget;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Retransforms the JDK classes of the hook table once, inlining each target's advice. Checks beforehand that
+ * every target method exists with its exact descriptor, and records which classes byte-buddy transformed, so
+ * the start-up line can say what took.
+ */
+final class Installer {
+
+    /** What was installed: the transformer (to undo it), the targets that took, and those that did not. */
+    record Installed(ResettableClassFileTransformer transformer, List<HookTarget> hooked, List<String> missing) {
+        Set<String> areas() {
+            Set<String> areas = new TreeSet<>();
+            for (HookTarget t : hooked) areas.add(t.area());
+            return areas;
+        }
+    }
+
+    private Installer() {}
+
+    static Installed install(Instrumentation inst, List<HookTarget> targets) {
+        List<HookTarget> present = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (HookTarget t : targets) {
+            if (exists(t)) present.add(t); else missing.add(t + " (not in this JDK)");
+        }
+        Set<String> transformed = ConcurrentHashMap.newKeySet();
+        Map<String, Throwable> errors = new ConcurrentHashMap<>();
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                .ignore(ElementMatchers.none())
+                .with(new AgentBuilder.Listener.Adapter() {
+                    @Override
+                    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
+                                                 boolean loaded, DynamicType dynamicType) {
+                        transformed.add(type.getName());
+                    }
+
+                    @Override
+                    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+                                        Throwable throwable) {
+                        errors.put(typeName, throwable);
+                    }
+                });
+        Map<String, List<HookTarget>> byType = new LinkedHashMap<>();
+        for (HookTarget t : present) byType.computeIfAbsent(t.type(), k -> new ArrayList<>()).add(t);
+        for (Map.Entry<String, List<HookTarget>> e : byType.entrySet()) {
+            List<HookTarget> hooks = e.getValue();
+            builder = builder.type(named(e.getKey())).transform((b, type, loader, module, domain) -> {
+                for (HookTarget t : hooks) {
+                    b = b.visit(Advice.to(t.advice()).on(named(t.method()).and(hasDescriptor(t.descriptor()))));
+                }
+                return b;
+            });
+        }
+        ResettableClassFileTransformer transformer = builder.installOn(inst);
+        List<HookTarget> hooked = new ArrayList<>();
+        for (HookTarget t : present) {
+            if (errors.containsKey(t.type())) {
+                missing.add(t + " (" + errors.get(t.type()) + ")");
+            } else if (transformed.contains(t.type())) {
+                hooked.add(t);   // exists() loaded the class, so it was retransformed now
+            } else {
+                missing.add(t + " (not transformed)");
+            }
+        }
+        return new Installed(transformer, hooked, missing);
+    }
+
+    private static boolean exists(HookTarget t) {
+        try {
+            Class<?> type = Class.forName(t.type(), false, null);
+            for (Method m : type.getDeclaredMethods()) {
+                if (m.getName().equals(t.method())
+                        && new MethodDescription.ForLoadedMethod(m).getDescriptor().equals(t.descriptor())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.tinygram.hooks;
+
+import dev.tinygram.bootstrap.TinygramBridge;
+import net.bytebuddy.asm.Advice;
+
+/** {@code SocketChannelImpl.read(ByteBuffer)}, blocking or not: the agent tells which. */
+public final class ChannelReadAdvice {
+    private ChannelReadAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object channel) {
+        TinygramBridge.channelReadStart(channel);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object channel, @Advice.Return int read, @Advice.Thrown Throwable thrown) {
+        TinygramBridge.readEnd(channel, thrown == null ? read : 0);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.tinygram.observe;
+
+import dev.tinygram.core.ConnectionModel;
+import dev.tinygram.core.ReadOutcome;
+import dev.tinygram.core.StallPrediction;
+import dev.tinygram.core.WriteDecision;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Per-connection state: the decision core's model, and the write burst since the last read. One lock per
+ * connection; the JDK object itself is never referenced from here, so the weak map that holds this can let
+ * the connection go.
+ */
+final class Connection {
+    private static final int MAX_BURST_SIZES = 64;
+
+    final Endpoint endpoint;
+    private final ConnectionModel model;
+    private final CallSites callSites;
+
+    private long[] burst = new long[4];
+    private int burstWrites;
+    private boolean burstNodelay;
+    private List<StackTraceElement> heldWriteStack;
+    private boolean reading;
+    private StallPrediction readPrediction;
+
+    Connection(Endpoint endpoint, ConnectionModel model, CallSites callSites) {
+        this.endpoint = endpoint;
+        this.model = model;
+        this.callSites = callSites;
+    }
+
+    synchronized void write(long now, long bytes) {
+        WriteDecision decision = model.onWrite(now, bytes);
+        if (burstWrites < MAX_BURST_SIZES) {
+            if (burstWrites == burst.length) burst = Arrays.copyOf(burst, burst.length * 2);
+            burst[burstWrites] = bytes;
+        }
+        burstWrites++;
+        burstNodelay = model.nodelay();
+        if (decision.held() && heldWriteStack == null) heldWriteStack = callSites.capture();
+        // A reader blocked on another thread is now waiting for the answer to this burst.
+        if (reading) readPrediction = model.onReadStart(now);
+    }
+
+    /** The app started waiting to read. Returns whether this is a new wait. */
+    synchronized boolean readStart(long now) {
+        if (reading) return false;
+        reading = true;
+        readPrediction = model.onReadStart(now);
+        return true;
+    }
+
+    synchronized boolean reading() {
+        return reading;
+    }
+
+    /**
+     * A read ended; returns a finding if a write of the burst before it was held (whether or not the core
+     * predicted a stall: the first exchanges of a connection are quick-acked, for example).
+     */
+    synchronized Finding readEnd(long now, long bytes) {
+        if (!reading) readStart(now);
+        return endRead(now, bytes);
+    }
+
+    private Finding endRead(long now, long bytes) {
+        StallPrediction predicted = readPrediction;
+        ReadOutcome outcome = model.onReadEnd(now, bytes);
+        Finding finding = null;
+        if (heldWriteStack != null && burstWrites > 1) {
+            long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
+            finding = new Finding(Instant.now(), endpoint, burstNodelay, sizes, outcome, heldWriteStack);
+        }
+        reading = false;
+        readPrediction = null;
+        burstWrites = 0;
+        heldWriteStack = null;
+        return finding;
+    }
+
+    synchronized void nodelay(long now, boolean on) {
+        model.onNodelay(now, on);
+    }
+
+    synchronized boolean nodelay() {
+        return model.nodelay();
+    }
+
+    /** A write burst is waiting for its answer: an NIO app's select may be the wait. */
+    synchronized boolean awaitingAnswer() {
+        return burstWrites > 0 && !reading;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tinygram.observe;
+
+import dev.tinygram.core.ReadOutcome;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A write-write-read: the local side wrote a burst, Nagle held part of it, and then the local side waited to
+ * read. The outcome says whether the core predicted a delayed-ACK stall and whether the wait confirmed it.
+ *
+ * @param time       when the read that stalled ended
+ * @param endpoint   the connection
+ * @param nodelay    TCP_NODELAY when the burst was written
+ * @param writes     the sizes of the burst's writes, in order
+ * @param outcome    the core's prediction and the measured wait
+ * @param stack      where the first held write of the burst was made
+ */
+public record Finding(Instant time, Endpoint endpoint, boolean nodelay, long[] writes, ReadOutcome outcome,
+                      List<StackTraceElement> stack) {
+
+    public static final String KIND = "write-write-read";
+
+    public boolean stallPredicted() {
+        return outcome.prediction().stall();
+    }
+
+    public String callSite() {
+        return CallSites.callSite(stack);
+    }
+}

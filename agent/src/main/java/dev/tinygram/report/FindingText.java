@@ -1,0 +1,26 @@
+package dev.tinygram.report;
+
+import dev.tinygram.core.StallPrediction;
+import dev.tinygram.observe.Endpoint;
+import dev.tinygram.observe.Finding;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The one readable log line for a finding. */
+final class FindingText {
+    private FindingText() {}
+
+    static String describe(Finding f) {
+        StallPrediction p = f.outcome().prediction();
+        return String.format(Locale.ROOT,
+                "write-write-read stall at %s on %s %s -> %s: writes %s B, %d B held by Nagle; predicted %.1f ms "
+                        + "(up to %.0f ms), measured %.1f ms%s. Fix: %s",
+                f.callSite(), f.endpoint().api().label(), Endpoint.text(f.endpoint().local()),
+                Endpoint.text(f.endpoint().remote()), Arrays.toString(f.writes()), p.heldBytes(), p.expectedMs(),
+                p.upperBoundMs(), f.outcome().waitMs(), f.outcome().confirmed() ? " (confirmed)" : "",
+                FIX_HINT);
+    }
+
+    static final String FIX_HINT = "write the message with one write (or a buffered stream flushed once), or "
+            + "call setTcpNoDelay(true), or run tinygram with mode=coalesce";
+}

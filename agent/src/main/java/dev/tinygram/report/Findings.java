@@ -1,0 +1,164 @@
+package dev.tinygram.report;
+
+import dev.tinygram.observe.Endpoint;
+import dev.tinygram.observe.Finding;
+import dev.tinygram.observe.FindingSink;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+
+/**
+ * Routes findings: counters per call site, the log (the first per connection and call site in full, then at
+ * most one line per call site every {@link #LOG_INTERVAL_NANOS}), and the report file (the first per
+ * connection and call site at once, then at most one aggregated line per second each, and the rest when the
+ * connection closes or the JVM exits).
+ */
+public final class Findings implements FindingSink {
+    static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Logger log;
+    private final ReportFile report;
+    private final String mode;
+    private final LongSupplier clock;
+    private final Map<String, CallSiteStats> bySite = new ConcurrentHashMap<>();
+    private final Map<Key, Pending> byConnectionAndSite = new ConcurrentHashMap<>();
+    private volatile boolean reportBroken;
+
+    private record Key(Endpoint endpoint, String callSite) {}
+
+    /** Findings of one connection and call site not yet written to the report. */
+    private static final class Pending {
+        long lastWrittenNanos;
+        long count;
+        Finding latest;
+    }
+
+    public Findings(Logger log, ReportFile report, String mode, LongSupplier clock) {
+        this.log = log;
+        this.report = report;
+        this.mode = mode;
+        this.clock = clock;
+    }
+
+    @Override
+    public void record(Finding f) {
+        String site = f.callSite();
+        CallSiteStats stats = bySite.computeIfAbsent(site, s -> new CallSiteStats());
+        stats.occurrences.increment();
+        if (!f.stallPredicted()) return;
+        stats.predicted.increment();
+        if (f.outcome().confirmed()) stats.confirmed.increment();
+        stats.lostNanos.add(f.outcome().waitNanos());
+
+        long now = clock.getAsLong();
+        Key key = new Key(f.endpoint(), site);
+        Pending pending = byConnectionAndSite.get(key);
+        if (pending == null) {
+            pending = new Pending();
+            pending.lastWrittenNanos = now;
+            byConnectionAndSite.put(key, pending);
+            logFirst(f, stats, now);
+            writeReport(f, 1);
+            return;
+        }
+        logLater(site, f, stats, now);
+        Finding toWrite = null;
+        long count;
+        synchronized (pending) {
+            pending.count++;
+            pending.latest = f;
+            count = pending.count;
+            if (now - pending.lastWrittenNanos >= REPORT_INTERVAL_NANOS) {
+                toWrite = f;
+                pending.count = 0;
+                pending.latest = null;
+                pending.lastWrittenNanos = now;
+            }
+        }
+        if (toWrite != null) writeReport(toWrite, count);
+    }
+
+    @Override
+    public void closed(Endpoint endpoint) {
+        byConnectionAndSite.entrySet().removeIf(e -> {
+            if (!e.getKey().endpoint().equals(endpoint)) return false;
+            flush(e.getValue());
+            return true;
+        });
+    }
+
+    /** Writes every aggregated line still pending, then the per-call-site summary to the log. */
+    public void shutdown() {
+        byConnectionAndSite.values().forEach(this::flush);
+        byConnectionAndSite.clear();
+        for (String line : summary()) log.info(line);
+        if (report != null) {
+            try {
+                report.close();
+            } catch (IOException ignored) {
+                // nothing more to write
+            }
+        }
+    }
+
+    /** One line per call site: occurrences, predicted, confirmed, time lost. */
+    public List<String> summary() {
+        List<String> lines = new ArrayList<>();
+        bySite.forEach((site, s) -> {
+            if (s.predicted.sum() == 0) return;
+            lines.add(String.format(Locale.ROOT,
+                    "summary: %s: %d write-write-read, %d stalls predicted, %d confirmed, %.1f ms lost waiting",
+                    site, s.occurrences.sum(), s.predicted.sum(), s.confirmed.sum(), s.lostNanos.sum() / 1e6));
+        });
+        if (lines.isEmpty()) lines.add("summary: no write-write-read stall predicted");
+        return lines;
+    }
+
+    private void flush(Pending pending) {
+        Finding latest;
+        long count;
+        synchronized (pending) {
+            latest = pending.latest;
+            count = pending.count;
+            pending.latest = null;
+            pending.count = 0;
+        }
+        if (latest != null) writeReport(latest, count);
+    }
+
+    private void logFirst(Finding f, CallSiteStats stats, long now) {
+        stats.lastLoggedNanos.set(now);
+        if (!log.isWarnEnabled()) return;
+        log.warn(FindingText.describe(f));
+    }
+
+    private void logLater(String site, Finding f, CallSiteStats stats, long now) {
+        stats.unlogged.increment();
+        stats.unloggedLostNanos.add(f.outcome().waitNanos());
+        long last = stats.lastLoggedNanos.get();
+        if (now - last < LOG_INTERVAL_NANOS || !stats.lastLoggedNanos.compareAndSet(last, now)) return;
+        long count = stats.unlogged.sumThenReset();
+        long lost = stats.unloggedLostNanos.sumThenReset();
+        if (log.isWarnEnabled()) {
+            log.warn(String.format(Locale.ROOT, "%d more write-write-read stalls at %s in the last %.0f s, "
+                    + "%.1f ms lost", count, site, (now - last) / 1e9, lost / 1e6));
+        }
+    }
+
+    private void writeReport(Finding f, long occurrences) {
+        if (report == null || reportBroken) return;
+        try {
+            report.write(ReportLine.of(f, mode, "none", occurrences));
+        } catch (IOException e) {
+            reportBroken = true;
+            log.error("cannot write the report {} ({}); findings go on to the log only", report.path(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.tinygram.report;
+
+import dev.tinygram.observe.CallSites;
+import dev.tinygram.observe.Endpoint;
+import dev.tinygram.observe.Finding;
+import dev.tinygram.core.StallPrediction;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A finding as one JSON object, with the field names the README documents. Sizes only, never payload. */
+final class ReportLine {
+    private ReportLine() {}
+
+    static String of(Finding f, String mode, String action, long occurrences) {
+        StallPrediction p = f.outcome().prediction();
+        List<String> stack = new ArrayList<>(f.stack().size());
+        for (StackTraceElement frame : f.stack()) stack.add(CallSites.format(frame));
+        return new Json()
+                .put("time", f.time().toString())
+                .put("kind", Finding.KIND)
+                .put("local", Endpoint.text(f.endpoint().local()))
+                .put("remote", Endpoint.text(f.endpoint().remote()))
+                .put("api", f.endpoint().api().label())
+                .put("nodelay", f.nodelay())
+                .putRaw("writes", Json.array(f.writes()))
+                .put("heldBytes", p.heldBytes())
+                .put("predictedStallMs", p.expectedMs())
+                .put("upperBoundMs", p.upperBoundMs())
+                .put("observedWaitMs", f.outcome().waitMs())
+                .put("confirmed", f.outcome().confirmed())
+                .put("reason", p.reason())
+                .put("callSite", f.callSite())
+                .putRaw("stack", Json.array(stack))
+                .put("mode", mode)
+                .put("action", action)
+                .put("occurrences", occurrences)
+                .toString();
+    }
+}
