@@ -63,6 +63,7 @@ final class AgentRuntime {
                 new Endpoints(), findings, System::nanoTime);
         tracker.install(AgentRuntime::standDown);
         installed = Installer.install(inst, targets);
+        new dev.tinygram.observe.CallSites(options.stackDepth()).capture();   // the first walk is slow: not on an app write
         Set<String> notSeen = new SelfTest().run();
         if (!installed.missing().isEmpty() || !notSeen.isEmpty()) {
             standDown("self-test failed on JDK " + Runtime.version() + ": hooks that did not take: "

@@ -41,18 +41,30 @@ final class Installer {
     private Installer() {}
 
     static Installed install(Instrumentation inst, List<HookTarget> targets) {
+        // Advice needs no Nexus (it is for type initializers); left on, AgentBuilder sets it up eagerly through
+        // sun.misc.Unsafe, which JDK 24+ warns about on stderr. The name is relocated with byte-buddy.
+        System.setProperty("net.bytebuddy.nexus.disabled", "true");
         List<HookTarget> present = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        Set<Class<?>> types = new java.util.LinkedHashSet<>();
         for (HookTarget t : targets) {
-            if (exists(t)) present.add(t); else missing.add(t + " (not in this JDK)");
+            Class<?> type = declaring(t);
+            if (type != null) {
+                present.add(t);
+                types.add(type);
+            } else {
+                missing.add(t + " (not in this JDK)");
+            }
         }
         Set<String> transformed = ConcurrentHashMap.newKeySet();
         Map<String, Throwable> errors = new ConcurrentHashMap<>();
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(types.toArray(new Class<?>[0])))
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .ignore(ElementMatchers.none())
+                // every target is a sun.nio.ch class: anything else is turned away by its name alone
+                .ignore(ElementMatchers.not(ElementMatchers.nameStartsWith("sun.nio.ch.")))
                 .with(new AgentBuilder.Listener.Adapter() {
                     @Override
                     public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
@@ -91,18 +103,19 @@ final class Installer {
         return new Installed(transformer, hooked, missing);
     }
 
-    private static boolean exists(HookTarget t) {
+    /** The target's class if it declares the method with exactly that descriptor, else null. */
+    private static Class<?> declaring(HookTarget t) {
         try {
             Class<?> type = Class.forName(t.type(), false, null);
             for (Method m : type.getDeclaredMethods()) {
                 if (m.getName().equals(t.method())
                         && new MethodDescription.ForLoadedMethod(m).getDescriptor().equals(t.descriptor())) {
-                    return true;
+                    return type;
                 }
             }
-            return false;
+            return null;
         } catch (ClassNotFoundException | LinkageError e) {
-            return false;
+            return null;
         }
     }
 }

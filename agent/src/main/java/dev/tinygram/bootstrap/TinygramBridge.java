@@ -25,6 +25,8 @@ public final class TinygramBridge {
     public static volatile BiConsumer<Object, Boolean> onNodelay;
     /** (connection): connected or accepted. */
     public static volatile Consumer<Object> onOpen;
+    /** (connection): output shut down (FIN sent). */
+    public static volatile Consumer<Object> onShutdownOutput;
     /** (connection): closed. */
     public static volatile Consumer<Object> onClose;
     /** (selector): a thread is about to wait in select. */
@@ -52,6 +54,10 @@ public final class TinygramBridge {
 
     public static void open(Object connection) {
         call(onOpen, connection);
+    }
+
+    public static void shutdownOutput(Object connection) {
+        call(onShutdownOutput, connection);
     }
 
     public static void close(Object connection) {
@@ -90,6 +96,7 @@ public final class TinygramBridge {
         onChannelReadStart = null;
         onNodelay = null;
         onOpen = null;
+        onShutdownOutput = null;
         onClose = null;
         onSelect = null;
     }

@@ -71,8 +71,8 @@ final class PredictCommand {
             if (event.equals("r")) {
                 StallPrediction p = model.onReadStart(now);
                 timeline.add(now, "app", p.stall()
-                        ? String.format(Locale.ROOT, "waits to read: STALL predicted, %.3f ms (up to %.3f ms): %s",
-                                p.expectedMs(), p.upperBoundMs(), p.reason())
+                        ? String.format(Locale.ROOT, "waits to read: STALL predicted, %.3f ms left (up to %.3f ms)"
+                                + " of a %.3f ms stall: %s", p.expectedMs(), p.upperBoundMs(), p.stallMs(), p.reason())
                         : "waits to read: no stall (" + p.reason() + ")");
                 long answerAt = model.heldBytesLeaveAt(now) + rtt;
                 ReadOutcome o = model.onReadEnd(answerAt, ANSWER_BYTES);
@@ -107,7 +107,7 @@ final class PredictCommand {
             long stalls = reads.stream().filter(r -> r.prediction.stall()).count();
             out.printf(Locale.ROOT, "verdict: STALL on %d of %d reads, %.1f ms (up to %.1f ms), waiting for the "
                     + "peer's delayed ACK.%nfix: write the request once, or run with mode=coalesce, or setTcpNoDelay(true)%n",
-                    stalls, reads.size(), worst.expectedMs(), worst.upperBoundMs());
+                    stalls, reads.size(), worst.stallMs(), worst.upperBoundMs());
         }
     }
 
@@ -116,21 +116,22 @@ final class PredictCommand {
         List<String> rendered = new ArrayList<>();
         for (Read r : reads) {
             rendered.add(new Json().put("atMs", r.at / 1e6).put("stall", r.prediction.stall())
-                    .put("predictedStallMs", r.prediction.expectedMs())
+                    .put("predictedStallMs", r.prediction.stallMs())
+                    .put("predictedWaitMs", r.prediction.expectedMs())
                     .put("upperBoundMs", r.prediction.upperBoundMs())
                     .put("heldBytes", r.prediction.heldBytes()).put("waitMs", r.outcome.waitMs())
                     .put("reason", r.prediction.reason()).toString());
         }
         return new Json().put("profile", profile.name()).put("mss", mss).put("rttMs", rttMs)
                 .put("nodelay", nodelay).put("fresh", fresh).put("stall", worst != null)
-                .put("predictedStallMs", worst == null ? 0 : worst.expectedMs())
+                .put("predictedStallMs", worst == null ? 0 : worst.stallMs())
                 .put("upperBoundMs", worst == null ? 0 : worst.upperBoundMs())
                 .putRaw("reads", Json.rawArray(rendered)).toString();
     }
 
     private static StallPrediction worst(List<Read> reads) {
         return reads.stream().map(r -> r.prediction).filter(StallPrediction::stall)
-                .max(Comparator.comparingLong(StallPrediction::expectedNanos)).orElse(null);
+                .max(Comparator.comparingLong(StallPrediction::stallNanos)).orElse(null);
     }
 
     private record Read(long at, StallPrediction prediction, ReadOutcome outcome) {}

@@ -46,7 +46,6 @@ public final class ConnectionModel {
     private long queuedBytes;
     private Segment lastSmallSegmentUnacked;
     private long rttNanos;
-    private boolean rttLearned;
 
     private boolean peerInteractive;
     private int quickAcksLeft;
@@ -98,6 +97,17 @@ public final class ConnectionModel {
         nodelay = on;
         long sentBefore = sentBytes;
         if (on && queuedBytes > 0) transmit(now);
+        return sentBytes - sentBefore;
+    }
+
+    /** The application shut down its output: the FIN goes out with Nagle off, pushing what is held. */
+    public long onShutdownOutput(long now) {
+        now = advanceTo(now);
+        boolean wasNodelay = nodelay;
+        nodelay = true;
+        long sentBefore = sentBytes;
+        if (queuedBytes > 0) transmit(now);
+        nodelay = wasNodelay;
         return sentBytes - sentBefore;
     }
 
@@ -286,31 +296,32 @@ public final class ConnectionModel {
         }
         long expected = ackArrival(blocker) - now;
         long upper = expected + profile.maxDelayedAckNanos() - profile.delayedAckNanos();
-        return new StallPrediction(true, expected, upper, queuedBytes, blocker.bytes, peerInteractive, peerRcvMss,
+        return new StallPrediction(true, ackArrival(blocker) - blocker.sentAt, expected, upper, queuedBytes, blocker.bytes, peerInteractive, peerRcvMss,
                 profile.delayedAckNanos());
     }
 
     /**
      * Data from the peer ended our wait. It was sent at least half an RTT ago, so it acknowledges everything we
-     * sent an RTT or more before now; if it answers a burst of ours, it also proves the peer had the held part
-     * of that burst; having answered us, the peer is interactive; and the time from our last unheld write to
-     * its answer bounds the RTT.
+     * sent an RTT or more before now. If it answers a burst of ours (it came at least an RTT after the burst
+     * began), it acknowledges the whole burst, held part included: the peer could not answer without it. Having
+     * answered us, the peer is interactive; and the time from our last unheld write to its answer bounds the RTT from above. It can only lower the estimate: a connection's first answers come
+     * from cold code on both sides and would teach an RTT many times too long.
      */
     private void learnFromPeerData(long now, StallPrediction predicted) {
         if (wroteSinceLastRead && !heldSinceLastRead && predicted != null && !predicted.stall()) {
-            long sample = Math.max(1, now - lastWriteAt);
-            rttNanos = rttLearned ? Math.min(rttNanos, sample) : sample;
-            rttLearned = true;
+            rttNanos = Math.min(rttNanos, Math.max(1, now - lastWriteAt));
         }
         if (wroteSinceLastRead) peerInteractive = true;
         long peerSentBy = now - oneWay();
-        if (wroteSinceLastRead && queuedBytes > 0 && now - burstStartedAt >= rttNanos) {
+        boolean answersOurBurst = wroteSinceLastRead && now - burstStartedAt >= rttNanos;
+        if (answersOurBurst && queuedBytes > 0) {
             // The peer answered what we wrote before waiting, so it had all of it: the ACK the held bytes waited
             // for came sooner than estimated, and they left in time to reach the peer before it answered.
             sendSegment(Math.max(peerSentBy - oneWay(), lastWriteAt), queuedBytes);
         }
         for (Segment segment : inFlight) {
-            if (segment.arrivesAtPeer(oneWay()) <= peerSentBy && segment.peerAcksAt > peerSentBy) {
+            boolean received = answersOurBurst || segment.arrivesAtPeer(oneWay()) <= peerSentBy;
+            if (received && segment.peerAcksAt > peerSentBy) {
                 segment.peerAcksAt = peerSentBy;
                 segment.ackDelayed = false;
             }

@@ -28,6 +28,7 @@ public final class HookTargets {
                     NodelayOptionAdvice.class),
             new HookTarget("socket", SOCKET_IMPL, "connect", "(Ljava/net/SocketAddress;I)V", OpenAdvice.class),
             new HookTarget("socket", SOCKET_IMPL, "accept", "(Ljava/net/SocketImpl;)V", SocketAcceptAdvice.class),
+            new HookTarget("socket", SOCKET_IMPL, "shutdownOutput", "()V", ShutdownOutputAdvice.class),
             new HookTarget("socket", SOCKET_IMPL, "close", "()V", CloseAdvice.class),
             // java.nio.channels.SocketChannel, and the streams of its socket() adaptor
             new HookTarget("channel", CHANNEL_IMPL, "write", "(Ljava/nio/ByteBuffer;)I", ChannelWriteAdvice.class),
@@ -46,6 +47,8 @@ public final class HookTargets {
             new HookTarget("channel", CHANNEL_IMPL, "finishConnect", "()Z", ChannelConnectAdvice.class),
             new HookTarget("channel", CHANNEL_IMPL, "blockingConnect", "(Ljava/net/SocketAddress;J)V",
                     OpenAdvice.class),
+            new HookTarget("channel", CHANNEL_IMPL, "shutdownOutput", "()Ljava/nio/channels/SocketChannel;",
+                    ShutdownOutputAdvice.class),
             new HookTarget("channel", CHANNEL_IMPL, "implCloseSelectableChannel", "()V", CloseAdvice.class),
             new HookTarget("channel", SERVER_CHANNEL_IMPL, "finishAccept",
                     "(Ljava/io/FileDescriptor;Ljava/net/SocketAddress;)Ljava/nio/channels/SocketChannel;",

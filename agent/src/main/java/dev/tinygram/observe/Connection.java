@@ -86,6 +86,10 @@ final class Connection {
         model.onNodelay(now, on);
     }
 
+    synchronized void shutdownOutput(long now) {
+        model.onShutdownOutput(now);
+    }
+
     synchronized boolean nodelay() {
         return model.nodelay();
     }

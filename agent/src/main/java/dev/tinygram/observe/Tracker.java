@@ -53,6 +53,7 @@ public final class Tracker {
     public void install(Consumer<Throwable> onFailure) {
         TinygramBridge.onOpen = guarded(c -> open(c), onFailure);
         TinygramBridge.onClose = guarded(c -> close(c), onFailure);
+        TinygramBridge.onShutdownOutput = guarded(c -> shutdownOutput(c), onFailure);
         TinygramBridge.onReadStart = guarded(c -> readStart(c), onFailure);
         TinygramBridge.onChannelReadStart = guarded(c -> channelReadStart(c), onFailure);
         TinygramBridge.onSelect = guarded(s -> select(s), onFailure);
@@ -132,6 +133,11 @@ public final class Tracker {
             findings.incrementAndGet();
             sink.record(finding);
         }
+    }
+
+    void shutdownOutput(Object socket) throws Exception {
+        Connection c = connection(socket, false);
+        if (c != untracked) c.shutdownOutput(clock.getAsLong());
     }
 
     void nodelay(Object socket, boolean on) throws Exception {

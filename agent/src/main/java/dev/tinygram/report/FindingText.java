@@ -13,11 +13,12 @@ final class FindingText {
     static String describe(Finding f) {
         StallPrediction p = f.outcome().prediction();
         return String.format(Locale.ROOT,
-                "write-write-read stall at %s on %s %s -> %s: writes %s B, %d B held by Nagle; predicted %.1f ms "
-                        + "(up to %.0f ms), measured %.1f ms%s. Fix: %s",
+                "write-write-read stall at %s on %s %s -> %s: writes %s B, %d B held by Nagle behind the peer's "
+                        + "delayed ACK; predicted stall %.1f ms (read wait up to %.0f ms), measured wait %.1f ms%s. "
+                        + "Fix: %s",
                 f.callSite(), f.endpoint().api().label(), Endpoint.text(f.endpoint().local()),
-                Endpoint.text(f.endpoint().remote()), Arrays.toString(f.writes()), p.heldBytes(), p.expectedMs(),
-                p.upperBoundMs(), f.outcome().waitMs(), f.outcome().confirmed() ? " (confirmed)" : "",
+                Endpoint.text(f.endpoint().remote()), Arrays.toString(f.writes()), p.heldBytes(), p.stallMs(),
+                p.upperBoundMs(), f.outcome().waitMs(), f.outcome().confirmed() ? " (confirmed)" : " (not confirmed: the read waited less)",
                 FIX_HINT);
     }
 

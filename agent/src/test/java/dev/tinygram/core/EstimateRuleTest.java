@@ -51,10 +51,17 @@ class EstimateRuleTest {
     void rttIsLearnedFromTheFastestAnswerToAnUnheldWrite() {
         ConnectionModel c = established(Profile.LINUX, ETHERNET_MSS, 50);
         exchange(c, 0, 3);
-        assertEquals(ms(3), c.rttNanos(), "the first answer replaces the guess");
+        assertEquals(ms(3), c.rttNanos(), "an answer faster than the guess lowers it");
         exchange(c, ms(10), 1);
         exchange(c, ms(20), 2);
         assertEquals(ms(1), c.rttNanos(), "then the minimum is kept");
+    }
+
+    @Test
+    void aSlowAnswerNeverRaisesTheRtt() {
+        ConnectionModel c = loopback(Profile.LINUX);
+        exchange(c, 0, 9);                               // cold code on both sides: 9 ms
+        assertEquals(ms(0.05), c.rttNanos());
     }
 
     @Test
@@ -77,6 +84,23 @@ class EstimateRuleTest {
         assertEquals(0, c.heldBytes());
         assertEquals(0, c.bytesInFlight(), "the answer acknowledges the request, held part included");
         assertEquals(16, c.onWrite(ms(31), 16).bytesSentNow(), "so the next request's first write leaves at once");
+    }
+
+    @Test
+    void anAnswerAcknowledgesTheWholeBurstEvenWithAnOverestimatedRtt() {
+        ConnectionModel c = new ConnectionModel(new ConnectionModel.Config(Profile.LINUX, LOOPBACK_MSS, ms(10),
+                false, true));
+        exchange(c, 0, 5);                               // an answer in 5 ms: the RTT is at most that
+        assertEquals(ms(5), c.rttNanos());
+        long t = ms(10);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(16, c.onWrite(t, 16).bytesSentNow(), "request " + i + ": the header leaves at once");
+            c.onWrite(t + ms(0.01), 100);
+            assertTrue(c.onReadStart(t + ms(0.02)).stall());
+            c.onReadEnd(t + ms(47.6), 50);               // just after the model's release at 45 ms
+            assertEquals(0, c.bytesInFlight(), "request " + i + ": the answer acknowledged the whole request");
+            t += ms(48);
+        }
     }
 
     private static void exchange(ConnectionModel c, long at, double answerMs) {

@@ -24,7 +24,8 @@ class ReadRuleTest {
         c.onWrite(0, 100);
         StallPrediction p = c.onReadStart(ms(10));
         assertTrue(p.stall());
-        assertEquals(30.05, p.expectedMs(), 0.01, "40 ms timer, started half an RTT after the write, 10 ms ago");
+        assertEquals(40.05, p.stallMs(), 0.01, "the segment's ACK: half an RTT out, the 40 ms timer, half back");
+        assertEquals(30.05, p.expectedMs(), 0.01, "of which 10 ms had passed when the read started");
         assertEquals(190.05, p.upperBoundMs(), 0.01, "the timer may grow to 200 ms");
         assertEquals(100, p.heldBytes());
         assertEquals(100, p.blockingSegmentBytes());

@@ -66,6 +66,16 @@ class SenderRuleTest {
     }
 
     @Test
+    void shutdownOutputPushesHeldBytesWithTheFin() {
+        ConnectionModel c = loopback(Profile.LINUX);
+        c.onWrite(0, 100);
+        c.onWrite(0, 16);
+        assertEquals(16, c.onShutdownOutput(ms(0.01)));
+        assertFalse(c.onReadStart(ms(0.02)).stall(), "nothing is held for the read to wait on");
+        assertFalse(c.nodelay(), "the push does not turn NODELAY on");
+    }
+
+    @Test
     void heldBytesLeaveWhenTheAckArrives() {
         ConnectionModel c = fresh(Profile.LINUX, ETHERNET_MSS, 10);   // quick-ack: ACK after one RTT
         c.onWrite(0, 100);

@@ -12,9 +12,10 @@ import java.util.Map;
 /**
  * A one-way stream of many small messages, each a separate write to the socket's OutputStream,
  * with no waiting for responses in between. Here Nagle helps: it coalesces the small writes into
- * full segments. The stream ends with an empty message (body length 0); the server answers that
- * with a single acknowledgement carrying how many messages it received, so the client can time
- * the whole transfer.
+ * full segments. The stream ends with an empty message (body length 0) and a half-close: the FIN
+ * pushes the last bytes out with Nagle off, so nothing waits for a delayed ACK. The server answers
+ * the end message with one acknowledgement carrying how many messages it received, so the client
+ * can time the whole transfer.
  */
 final class BulkStream implements Demo {
     static final int DEFAULT_MESSAGES = 20_000;
@@ -89,6 +90,7 @@ final class BulkStream implements Demo {
             byte[] end = Codec.encode(messages, new byte[0]);
             os.write(end);
             bytes += end.length;
+            socket.shutdownOutput(); // a stream's end: the FIN sends what Nagle holds at once
             Codec.Message ack = Codec.readResponse(in, messages);
             elapsed = System.nanoTime() - start;
             if (integrity.verify("client", ack)) {
