@@ -1,0 +1,111 @@
+package dev.tinygram.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every demo under the agent in observe mode, on every JDK found: the stalling ones are flagged at the line of
+ * their later write with a predicted and a measured stall, and still stall (observe changes nothing); the
+ * others are not flagged at all.
+ */
+class DemoFindingsIT {
+    private static final String REQUESTS = "12";
+
+    /** A stalling demo: its arguments, the class holding its later write, and the API it uses. */
+    record Stalling(String[] args, String demoClass, String api, int minJdk) {
+        @Override
+        public String toString() {
+            return String.join(" ", args);
+        }
+    }
+
+    static Stream<Arguments> stallingDemos() {
+        List<Stalling> demos = List.of(
+                new Stalling(new String[] {"wwr-client"}, "WwrClient", "socket", 17),
+                new Stalling(new String[] {"split-response"}, "SplitResponse", "socket", 17),
+                new Stalling(new String[] {"nio-client", "--blocking"}, "NioClient", "channel", 17),
+                new Stalling(new String[] {"nio-client", "--nonblocking"}, "NioClient", "channel", 17),
+                new Stalling(new String[] {"tls-client"}, "TlsClient", "socket", 17),
+                new Stalling(new String[] {"virtual-threads", "--clients", "8", "--requests", "4"}, "VirtualThreads",
+                        "socket", 21));
+        return Jdks.all().stream().flatMap(jdk -> demos.stream().map(d -> Arguments.of(jdk, d)));
+    }
+
+    static Stream<Arguments> quietDemos() {
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(
+                Arguments.of(jdk, new String[] {"interactive", "--requests", "30"}),
+                Arguments.of(jdk, new String[] {"wwr-client-nodelay", "--requests", "30"}),
+                Arguments.of(jdk, new String[] {"bulk-stream", "--messages", "50000"})));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("stallingDemos")
+    void stallingDemoIsFlaggedAtItsLaterWriteAndStillStalls(Jdks.Jdk jdk, Stalling demo) throws Exception {
+        assumeTrue(jdk.feature() >= demo.minJdk(), demo + " needs JDK " + demo.minJdk());
+        Path report = Files.createTempFile("tinygram-report-", ".jsonl");
+        Files.delete(report);
+        List<String> args = new ArrayList<>(List.of(demo.args()));
+        if (!args.contains("--requests")) args.addAll(List.of("--requests", REQUESTS));
+        Forked.Run run = Forked.demo(jdk, "report=" + report + ",log=warn", args.toArray(new String[0]));
+
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("ok", run.result().get("integrity"), run.toString());
+        assertTrue(run.p50() >= 30, "observe mode must leave the stall in place: " + run.result());
+
+        String site = "dev.tinygram.demo." + demo.demoClass() + ".";
+        String line = "(" + demo.demoClass() + ".java:" + Forked.laterWriteLine(demo.demoClass()) + ")";
+        List<JsonNode> findings = Report.read(report);
+        List<JsonNode> atLaterWrite = new ArrayList<>();
+        for (JsonNode f : findings) {
+            assertEquals("write-write-read", f.get("kind").asText());
+            assertEquals("observe", f.get("mode").asText());
+            assertEquals(demo.api(), f.get("api").asText(), f.toString());
+            assertFalse(f.get("nodelay").asBoolean(), f.toString());
+            assertTrue(f.get("writes").size() >= 2, f.toString());
+            assertTrue(f.get("heldBytes").asLong() > 0, f.toString());
+            assertTrue(f.get("stack").size() > 0 && f.get("stack").toString().contains(f.get("callSite").asText()),
+                    f.toString());
+            assertFalse(f.toString().contains("payload"), "sizes only");
+            String callSite = f.get("callSite").asText();
+            if (callSite.startsWith(site) && callSite.endsWith(line)) {
+                atLaterWrite.add(f);
+            } else if (!demo.demoClass().equals("TlsClient")) {
+                // TLS also writes alerts and tickets of its own; every other demo has exactly one held write
+                fail("a finding blames " + callSite + ", not the later write " + site + "*" + line + ": " + f);
+            }
+        }
+        assertFalse(atLaterWrite.isEmpty(), "no finding at " + site + "*" + line + " in " + findings + "\n" + run);
+        assertTrue(atLaterWrite.stream().anyMatch(f -> f.get("predictedStallMs").asDouble() >= 40
+                        && f.get("observedWaitMs").asDouble() >= 30 && f.get("confirmed").asBoolean()),
+                "expected a confirmed finding with predictedStallMs >= 40 and observedWaitMs >= 30: " + atLaterWrite);
+        for (JsonNode f : atLaterWrite) {
+            assertTrue(f.get("predictedStallMs").asDouble() >= 40, "predicted at least the 40 ms timer: " + f);
+        }
+        assertTrue(Report.isOwnerOnly(report), "report must be readable by its owner only");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("quietDemos")
+    void demoWithoutStallIsNotFlagged(Jdks.Jdk jdk, String[] args) throws Exception {
+        Path report = Files.createTempFile("tinygram-report-", ".jsonl");
+        Files.delete(report);
+        Forked.Run run = Forked.demo(jdk, "report=" + report + ",log=warn", args);
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("ok", run.result().get("integrity"), run.toString());
+        assertEquals(List.of(), Report.read(report), "no stall may be reported for " + args[0]);
+        assertFalse(run.stderr().contains("write-write-read stall"), run.stderr());
+        if (run.result().containsKey("p50_ms")) {
+            assertTrue(run.p50() < 5, args[0] + " must not stall: " + run.result());
+        }
+    }
+}
