@@ -23,5 +23,5 @@ final class FindingText {
     }
 
     static final String FIX_HINT = "write the message with one write (or a buffered stream flushed once), or "
-            + "call setTcpNoDelay(true), or run tinygram with mode=coalesce";
+            + "call setTcpNoDelay(true) on this connection";
 }
