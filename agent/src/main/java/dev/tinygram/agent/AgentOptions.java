@@ -1,12 +1,19 @@
 package dev.tinygram.agent;
 
 import dev.tinygram.core.Profile;
+import dev.tinygram.fix.FixPolicy;
+import dev.tinygram.fix.HostPortPattern;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The agent's options: {@code key=value} pairs after the jar ({@code -javaagent:tinygram-agent.jar=mode=observe}),
@@ -19,15 +26,21 @@ import java.util.Set;
  * @param profile    the TCP profile the model assumes
  * @param mss        the MSS, or 0 for "from the interface's MTU"
  * @param stackDepth frames kept in a finding's stack
+ * @param fix        what the fix modes act on
  */
-public record AgentOptions(Mode mode, Path report, String logLevel, Profile profile, int mss, int stackDepth) {
+public record AgentOptions(Mode mode, Path report, String logLevel, Profile profile, int mss, int stackDepth,
+                           FixPolicy fix) {
 
     static final String PROPERTY_PREFIX = "tinygram.";
     static final Set<String> LOG_LEVELS = Set.of("off", "error", "warn", "info", "debug", "trace");
-    static final String KEYS = "mode, report, log, profile, mss, stackDepth";
+    static final List<String> KEYS = List.of("mode", "report", "log", "profile", "mss", "stackDepth", "scope",
+            "include", "exclude", "maxDelay", "coalesceBytes");
+    /** Default coalescing delay bound; the README gives the measurement behind it. */
+    static final long DEFAULT_MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final Pattern DURATION = Pattern.compile("([0-9]+)(us|ms)");
 
-    public static AgentOptions defaults() {
-        return new AgentOptions(Mode.OBSERVE, null, "info", Profile.named("auto"), 0, 32);
+    public static AgentOptions defaults() throws OptionException {
+        return parse(null, new Properties());
     }
 
     /** Parses agent arguments, then the {@code tinygram.*} system properties on top. */
@@ -46,52 +59,96 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
                 values.put(name.substring(PROPERTY_PREFIX.length()), systemProperties.getProperty(name).trim());
             }
         }
-        AgentOptions o = defaults();
-        for (Map.Entry<String, String> e : values.entrySet()) o = o.with(e.getKey(), e.getValue());
-        return o;
+        for (String key : values.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new OptionException("unknown option '" + key + "' (known: " + String.join(", ", KEYS) + ")");
+            }
+        }
+        return new Reader(values).options();
     }
 
-    private AgentOptions with(String key, String value) throws OptionException {
-        switch (key) {
-            case "mode": return new AgentOptions(mode(value), report, logLevel, profile, mss, stackDepth);
-            case "report":
-                if (value.isEmpty()) throw bad(key, value, "a file path");
-                return new AgentOptions(mode, Path.of(value), logLevel, profile, mss, stackDepth);
-            case "log":
-                String level = value.toLowerCase(Locale.ROOT);
-                if (!LOG_LEVELS.contains(level)) throw bad(key, value, "off, error, warn, info, debug or trace");
-                return new AgentOptions(mode, report, level, profile, mss, stackDepth);
-            case "profile":
-                try {
-                    return new AgentOptions(mode, report, logLevel, Profile.named(value), mss, stackDepth);
-                } catch (IllegalArgumentException e) {
-                    throw bad(key, value, "auto, linux, rfc896 or windows");
-                }
-            case "mss":
-                return new AgentOptions(mode, report, logLevel, profile, number(key, value, 88, 65535), stackDepth);
-            case "stackDepth":
-                return new AgentOptions(mode, report, logLevel, profile, mss, number(key, value, 1, 1024));
-            default:
-                throw new OptionException("unknown option '" + key + "' (known: " + KEYS + ")");
-        }
-    }
+    /** Reads each option from the merged values, with its default. */
+    private static final class Reader {
+        private final Map<String, String> values;
 
-    private static Mode mode(String value) throws OptionException {
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "observe": return Mode.OBSERVE;
-            case "off": return Mode.OFF;
-            default: throw bad("mode", value, "observe or off");
+        Reader(Map<String, String> values) {
+            this.values = new HashMap<>(values);
         }
-    }
 
-    private static int number(String key, String value, int min, int max) throws OptionException {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) return n;
-        } catch (NumberFormatException ignored) {
-            // reported below
+        AgentOptions options() throws OptionException {
+            Mode mode = mode();
+            boolean flaggedOnly = choice("scope", "all", "all", "flagged").equals("flagged");
+            if (flaggedOnly && mode != Mode.NODELAY) {
+                throw new OptionException("option 'scope=flagged' goes with mode=nodelay only");
+            }
+            FixPolicy fix = new FixPolicy(mode == Mode.NODELAY || mode == Mode.COALESCE, mode == Mode.COALESCE,
+                    flaggedOnly, patterns("include"), patterns("exclude"), duration("maxDelay"),
+                    number("coalesceBytes", 0, 64, 1 << 20));
+            return new AgentOptions(mode, values.containsKey("report") ? Path.of(nonEmpty("report")) : null,
+                    choice("log", "info", LOG_LEVELS.toArray(new String[0])), profile(),
+                    number("mss", 0, 88, 65535), number("stackDepth", 32, 1, 1024), fix);
         }
-        throw bad(key, value, "a whole number from " + min + " to " + max);
+
+        private Mode mode() throws OptionException {
+            String v = choice("mode", "observe", "observe", "nodelay", "coalesce", "off");
+            return Mode.valueOf(v.toUpperCase(Locale.ROOT));
+        }
+
+        private Profile profile() throws OptionException {
+            String v = values.getOrDefault("profile", "auto");
+            try {
+                return Profile.named(v);
+            } catch (IllegalArgumentException e) {
+                throw bad("profile", v, "auto, linux, rfc896 or windows");
+            }
+        }
+
+        private String choice(String key, String fallback, String... allowed) throws OptionException {
+            String v = values.getOrDefault(key, fallback).toLowerCase(Locale.ROOT);
+            for (String a : allowed) {
+                if (a.equals(v)) return v;
+            }
+            throw bad(key, values.get(key), String.join(", ", allowed));
+        }
+
+        private String nonEmpty(String key) throws OptionException {
+            String v = values.get(key);
+            if (v.isEmpty()) throw bad(key, v, "a file path");
+            return v;
+        }
+
+        private int number(String key, int fallback, int min, int max) throws OptionException {
+            if (!values.containsKey(key)) return fallback;
+            String v = values.get(key);
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) return n;
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw bad(key, v, "a whole number from " + min + " to " + max);
+        }
+
+        private long duration(String key) throws OptionException {
+            if (!values.containsKey(key)) return DEFAULT_MAX_DELAY_NANOS;
+            String v = values.get(key);
+            Matcher m = DURATION.matcher(v);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                long nanos = m.group(2).equals("us") ? TimeUnit.MICROSECONDS.toNanos(n) : TimeUnit.MILLISECONDS.toNanos(n);
+                if (nanos >= TimeUnit.MICROSECONDS.toNanos(50) && nanos <= TimeUnit.SECONDS.toNanos(1)) return nanos;
+            }
+            throw bad(key, v, "a duration from 50us to 1000ms, such as 500us or 2ms");
+        }
+
+        private List<HostPortPattern> patterns(String key) throws OptionException {
+            if (!values.containsKey(key)) return List.of();
+            try {
+                return HostPortPattern.parseList(values.get(key));
+            } catch (IllegalArgumentException e) {
+                throw bad(key, values.get(key), "host:port patterns separated by ';', such as 127.0.0.1:*;*:6379");
+            }
+        }
     }
 
     private static OptionException bad(String key, String value, String expected) {
@@ -100,7 +157,11 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
 
     /** The options as the start-up line shows them. */
     public String describe() {
-        return "mode=" + mode.label() + ", profile=" + profile.name() + ", mss=" + (mss == 0 ? "auto" : mss)
+        String fixes = !fix.fixes() ? "" : (fix.flaggedOnly() ? ", scope=flagged" : "")
+                + (fix.include().isEmpty() ? "" : ", include=" + fix.include())
+                + (fix.exclude().isEmpty() ? "" : ", exclude=" + fix.exclude())
+                + (fix.coalesce() ? ", maxDelay=" + TimeUnit.NANOSECONDS.toMicros(fix.maxDelayNanos()) + "us" : "");
+        return "mode=" + mode.label() + fixes + ", profile=" + profile.name() + ", mss=" + (mss == 0 ? "auto" : mss)
                 + ", report=" + (report == null ? "none" : report) + ", log=" + logLevel;
     }
 }

@@ -1,6 +1,9 @@
 package dev.tinygram.agent;
 
 import dev.tinygram.bootstrap.TinygramBridge;
+import dev.tinygram.fix.CoalesceStats;
+import dev.tinygram.fix.FlushTimer;
+import dev.tinygram.fix.JdkWriter;
 import dev.tinygram.hooks.HookTarget;
 import dev.tinygram.hooks.HookTargets;
 import dev.tinygram.observe.Endpoints;
@@ -59,8 +62,11 @@ final class AgentRuntime {
         Logger log = AgentLog.create(options.logLevel());
         ReportFile report = openReport(options, log);
         Findings findings = new Findings(log, report, options.mode().label(), System::nanoTime);
-        Tracker tracker = new Tracker(new Tracker.Settings(options.profile(), options.mss(), options.stackDepth()),
-                new Endpoints(), findings, System::nanoTime);
+        Tracker.Coalescing coalescing = options.fix().coalesce()
+                ? new Tracker.Coalescing(new JdkWriter(), new FlushTimer(System::nanoTime), new CoalesceStats())
+                : null;
+        Tracker tracker = new Tracker(new Tracker.Settings(options.profile(), options.mss(), options.stackDepth(),
+                options.fix()), new Endpoints(), findings, System::nanoTime, coalescing);
         tracker.install(AgentRuntime::standDown);
         installed = Installer.install(inst, targets);
         new dev.tinygram.observe.CallSites(options.stackDepth()).capture();   // the first walk is slow: not on an app write
@@ -71,7 +77,10 @@ final class AgentRuntime {
                     + ". Please report this with your JDK version; the application runs without tinygram");
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(findings::shutdown, "tinygram-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            findings.shutdown();
+            if (coalescing != null) log.info("summary: {}", coalescing.stats().describe());
+        }, "tinygram-shutdown"));
         log.info("tinygram {}: {}; hooked {} methods ({}) on JDK {} ({}); self-test passed; ready in {} ms", VERSION,
                 options.describe(), installed.hooked().size(), String.join(", ", installed.areas()),
                 Runtime.version(), System.getProperty("java.vm.vendor"),

@@ -41,10 +41,10 @@ final class BootstrapInjector {
             }
         }
         Class<?> bridge = Class.forName(BRIDGE_CLASS, true, null);
-        // java.base must read the bridge's (bootstrap, unnamed) module; java.net is opened to the agent for the
-        // address fields of SocketImpl, and nothing else.
-        inst.redefineModule(javaBase, Set.of(bridge.getModule()), Map.of(), Map.of("java.net", Set.of(agent)),
-                Set.of(), Map.of());
+        // java.base must read the bridge's (bootstrap, unnamed) module. java.net is opened to the agent for the
+        // address fields of SocketImpl, sun.nio.ch for the JDK's own socket write that coalescing sends through.
+        inst.redefineModule(javaBase, Set.of(bridge.getModule()), Map.of(),
+                Map.of("java.net", Set.of(agent), "sun.nio.ch", Set.of(agent)), Set.of(), Map.of());
         return bridge;
     }
 

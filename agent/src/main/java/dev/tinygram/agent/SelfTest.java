@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 
@@ -39,6 +40,16 @@ final class SelfTest {
         Consumer<Object> open = TinygramBridge.onOpen;
         Consumer<Object> select = TinygramBridge.onSelect;
         BiConsumer<Object, Boolean> nodelay = TinygramBridge.onNodelay;
+        BiFunction<Object, ByteBuffer, Object> coalesce = TinygramBridge.onCoalesce;
+        BiFunction<Object, Integer, Object> flush = TinygramBridge.onFlush;
+        if (coalesce != null) {
+            TinygramBridge.onCoalesce = (c, data) -> {
+                if (!mine()) return coalesce.apply(c, data);
+                seen(c, "write");
+                return null;
+            };
+            TinygramBridge.onFlush = (c, why) -> mine() ? null : flush.apply(c, why);
+        }
         TinygramBridge.onWrite = (c, n) -> { if (mine()) seen(c, "write"); else write.accept(c, n); };
         TinygramBridge.onReadEnd = (c, n) -> { if (mine()) seen(c, "read"); else readEnd.accept(c, n); };
         TinygramBridge.onReadStart = c -> { if (!mine()) readStart.accept(c); };
@@ -67,6 +78,8 @@ final class SelfTest {
             TinygramBridge.onOpen = open;
             TinygramBridge.onSelect = select;
             TinygramBridge.onNodelay = nodelay;
+            TinygramBridge.onCoalesce = coalesce;
+            TinygramBridge.onFlush = flush;
         }
         if (failure[0] != null) throw failure[0];
         Set<String> missing = new TreeSet<>(Set.of("socket write", "socket read", "socket open", "socket nodelay",

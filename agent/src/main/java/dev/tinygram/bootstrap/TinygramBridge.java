@@ -1,6 +1,8 @@
 package dev.tinygram.bootstrap;
 
+import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.ObjLongConsumer;
 
@@ -32,12 +34,80 @@ public final class TinygramBridge {
     /** (selector): a thread is about to wait in select. */
     public static volatile Consumer<Object> onSelect;
 
+    /**
+     * (socket, bytes) in mode=coalesce: returns null to let the JDK write run, {@code Boolean.TRUE} when the bytes
+     * were buffered (the JDK write is skipped), or a Throwable for the write to throw. Writes are counted by it.
+     */
+    public static volatile BiFunction<Object, ByteBuffer, Object> onCoalesce;
+    /**
+     * (socket, why): send what is buffered, before a read ({@link #BEFORE_READ}), a shutdown or a close; returns
+     * null or a Throwable to throw.
+     */
+    public static volatile BiFunction<Object, Integer, Object> onFlush;
+    public static final int BEFORE_READ = 0;
+    public static final int BEFORE_SHUTDOWN = 1;
+    public static final int BEFORE_CLOSE = 2;
+
     private static final ThreadLocal<boolean[]> IN_HOOK = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private TinygramBridge() {}
 
     public static void write(Object connection, long bytes) {
         call(onWrite, connection, bytes);
+    }
+
+    /** A write of an array to a socket: coalesced in mode=coalesce, else counted. See {@link #onCoalesce}. */
+    public static Object streamWrite(Object connection, byte[] bytes, int offset, int length) {
+        BiFunction<Object, ByteBuffer, Object> coalesce = onCoalesce;
+        if (coalesce == null) {
+            call(onWrite, connection, length);
+            return null;
+        }
+        boolean[] guard = IN_HOOK.get();
+        if (guard[0]) return null;
+        guard[0] = true;
+        try {
+            return coalesce.apply(connection, ByteBuffer.wrap(bytes, offset, length));
+        } catch (Throwable t) {
+            standDown(t);
+            return null;
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    /** A channel write the kernel took (channel writes are never coalesced). */
+    public static void channelWritten(Object channel, long bytes) {
+        call(onWrite, channel, bytes);
+    }
+
+    /** Sends what is buffered for this socket; returns null, or the Throwable the caller must throw. */
+    public static Object flush(Object connection, int why) {
+        BiFunction<Object, Integer, Object> hook = onFlush;
+        if (hook == null) return null;
+        boolean[] guard = IN_HOOK.get();
+        if (guard[0]) return null;
+        guard[0] = true;
+        try {
+            return hook.apply(connection, why);
+        } catch (Throwable t) {
+            standDown(t);
+            return null;
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    /** Runs agent work from a thread of the agent's own (a timed flush): its JDK calls are not observed. */
+    public static void runAsAgent(Runnable work) {
+        boolean[] guard = IN_HOOK.get();
+        boolean outer = guard[0];
+        guard[0] = true;
+        try {
+            work.run();
+        } finally {
+            guard[0] = outer;
+        }
     }
 
     public static void readEnd(Object connection, long bytes) {
@@ -88,6 +158,11 @@ public final class TinygramBridge {
         return onWrite != null;
     }
 
+    /** Whether the current thread is inside agent work (for the agent's own checks). */
+    public static boolean inAgent() {
+        return IN_HOOK.get()[0];
+    }
+
     /** Removes every hook: the JDK code runs on exactly as it would without the agent. */
     public static void clear() {
         onWrite = null;
@@ -95,6 +170,8 @@ public final class TinygramBridge {
         onReadStart = null;
         onChannelReadStart = null;
         onNodelay = null;
+        onCoalesce = null;
+        onFlush = null;
         onOpen = null;
         onShutdownOutput = null;
         onClose = null;

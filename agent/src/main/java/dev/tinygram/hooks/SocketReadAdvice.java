@@ -3,12 +3,17 @@ package dev.tinygram.hooks;
 import dev.tinygram.bootstrap.TinygramBridge;
 import net.bytebuddy.asm.Advice;
 
-/** A blocking read into a byte array: {@code NioSocketImpl.read}, {@code SocketChannelImpl.blockingRead}. */
+/**
+ * A blocking read into a byte array: {@code NioSocketImpl.read}, {@code SocketChannelImpl.blockingRead}. Before
+ * the application waits, anything coalesced goes out; a failure to send it is what this read throws.
+ */
 public final class SocketReadAdvice {
     private SocketReadAdvice() {}
 
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object connection) {
+    @Advice.OnMethodEnter
+    static void enter(@Advice.This Object connection) throws Throwable {
+        Object failure = TinygramBridge.flush(connection, TinygramBridge.BEFORE_READ);
+        if (failure instanceof Throwable) throw (Throwable) failure;
         TinygramBridge.readStart(connection);
     }
 

@@ -4,6 +4,7 @@ import dev.tinygram.core.ConnectionModel;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.core.WriteDecision;
+import dev.tinygram.fix.Coalescer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +13,9 @@ import java.util.List;
  * Per-connection state: the decision core's model, and the write burst since the last read. One lock per
  * connection; the JDK object itself is never referenced from here, so the weak map that holds this can let
  * the connection go.
+ *
+ * <p>The model sees the connection as the application set it up (its own TCP_NODELAY), so that in a fix mode a
+ * finding still says what would have stalled; {@link #socketNodelay} is what the socket really has.
  */
 final class Connection {
     private static final int MAX_BURST_SIZES = 64;
@@ -19,6 +23,11 @@ final class Connection {
     final Endpoint endpoint;
     private final ConnectionModel model;
     private final CallSites callSites;
+
+    private boolean socketNodelay;
+    private volatile Coalescer coalescer;
+    /** What tinygram does on this connection: "none", "nodelay" or "coalesced". */
+    private String action = "none";
 
     private long[] burst = new long[4];
     private int burstWrites;
@@ -31,6 +40,7 @@ final class Connection {
         this.endpoint = endpoint;
         this.model = model;
         this.callSites = callSites;
+        this.socketNodelay = endpoint != null && endpoint.nodelay();
     }
 
     synchronized void write(long now, long bytes) {
@@ -40,18 +50,18 @@ final class Connection {
             burst[burstWrites] = bytes;
         }
         burstWrites++;
-        burstNodelay = model.nodelay();
+        burstNodelay = socketNodelay;
         if (decision.held() && heldWriteStack == null) heldWriteStack = callSites.capture();
         // A reader blocked on another thread is now waiting for the answer to this burst.
         if (reading) readPrediction = model.onReadStart(now);
     }
 
-    /** The app started waiting to read. Returns whether this is a new wait. */
-    synchronized boolean readStart(long now) {
-        if (reading) return false;
+    /** The app started waiting to read. Returns the prediction if this is a new wait, else null. */
+    synchronized StallPrediction readStart(long now) {
+        if (reading) return null;
         reading = true;
         readPrediction = model.onReadStart(now);
-        return true;
+        return readPrediction;
     }
 
     synchronized boolean reading() {
@@ -64,16 +74,12 @@ final class Connection {
      */
     synchronized Finding readEnd(long now, long bytes) {
         if (!reading) readStart(now);
-        return endRead(now, bytes);
-    }
-
-    private Finding endRead(long now, long bytes) {
         StallPrediction predicted = readPrediction;
         ReadOutcome outcome = model.onReadEnd(now, bytes);
         Finding finding = null;
         if (heldWriteStack != null && burstWrites > 1) {
             long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
-            finding = new Finding(Instant.now(), endpoint, burstNodelay, sizes, outcome, heldWriteStack);
+            finding = new Finding(Instant.now(), endpoint, burstNodelay, sizes, outcome, heldWriteStack, action);
         }
         reading = false;
         readPrediction = null;
@@ -82,16 +88,39 @@ final class Connection {
         return finding;
     }
 
-    synchronized void nodelay(long now, boolean on) {
+    /** The application set TCP_NODELAY. */
+    synchronized void appNodelay(long now, boolean on) {
         model.onNodelay(now, on);
+        socketNodelay = on;
+    }
+
+    /** tinygram set TCP_NODELAY on the socket; the model keeps the application's own view. */
+    synchronized void fixedWith(String what) {
+        socketNodelay = true;
+        burstNodelay = true;
+        action = what;
+    }
+
+    /** mode=coalesce on a socket: its writes go through this coalescer, with TCP_NODELAY on. */
+    void coalesceWith(Coalescer coalescer) {
+        this.coalescer = coalescer;
+        fixedWith("coalesced");
+    }
+
+    Coalescer coalescer() {
+        return coalescer;
+    }
+
+    int mss() {
+        return model.mss();
+    }
+
+    synchronized boolean fixed() {
+        return !action.equals("none");
     }
 
     synchronized void shutdownOutput(long now) {
         model.onShutdownOutput(now);
-    }
-
-    synchronized boolean nodelay() {
-        return model.nodelay();
     }
 
     /** A write burst is waiting for its answer: an NIO app's select may be the wait. */

@@ -14,9 +14,10 @@ import java.util.List;
  * @param writes     the sizes of the burst's writes, in order
  * @param outcome    the core's prediction and the measured wait
  * @param stack      where the first held write of the burst was made
+ * @param action     what tinygram did on this connection: "none", "nodelay" or "coalesced"
  */
 public record Finding(Instant time, Endpoint endpoint, boolean nodelay, long[] writes, ReadOutcome outcome,
-                      List<StackTraceElement> stack) {
+                      List<StackTraceElement> stack, String action) {
 
     public static final String KIND = "write-write-read";
 

@@ -4,6 +4,15 @@ import com.blogspot.mydailyjava.weaklockfree.WeakConcurrentMap;
 import dev.tinygram.bootstrap.TinygramBridge;
 import dev.tinygram.core.ConnectionModel;
 import dev.tinygram.core.Profile;
+import dev.tinygram.core.StallPrediction;
+import dev.tinygram.fix.CoalesceStats;
+import dev.tinygram.fix.Coalescer;
+import dev.tinygram.fix.FixPolicy;
+import dev.tinygram.fix.FlushTimer;
+import dev.tinygram.fix.JdkWriter;
+import dev.tinygram.fix.Nodelay;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -25,8 +34,11 @@ public final class Tracker {
     private static final long LOOPBACK_RTT_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long DEFAULT_RTT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** Settings that shape the model. {@code mss <= 0} means "from the interface's MTU". */
-    public record Settings(Profile profile, int mss, int stackDepth) {}
+    /** Settings that shape the model and the fix. {@code mss <= 0} means "from the interface's MTU". */
+    public record Settings(Profile profile, int mss, int stackDepth, FixPolicy fix) {}
+
+    /** What coalescing needs, made once: null unless mode=coalesce. */
+    public record Coalescing(JdkWriter writer, FlushTimer timer, CoalesceStats stats) {}
 
     private final Settings settings;
     private final Endpoints endpoints;
@@ -41,8 +53,11 @@ public final class Tracker {
     private final AtomicLong tracked = new AtomicLong();
     private final AtomicLong findings = new AtomicLong();
 
-    public Tracker(Settings settings, Endpoints endpoints, FindingSink sink, LongSupplier clock) {
+    private final Coalescing coalescing;
+
+    public Tracker(Settings settings, Endpoints endpoints, FindingSink sink, LongSupplier clock, Coalescing coalescing) {
         this.settings = settings;
+        this.coalescing = coalescing;
         this.endpoints = endpoints;
         this.callSites = new CallSites(settings.stackDepth());
         this.sink = sink;
@@ -71,6 +86,24 @@ public final class Tracker {
                 onFailure.accept(t);
             }
         };
+        if (coalescing != null) {
+            TinygramBridge.onFlush = (c, why) -> {
+                try {
+                    return flush(c, why);
+                } catch (Throwable t) {
+                    onFailure.accept(t);
+                    return null;
+                }
+            };
+            TinygramBridge.onCoalesce = (c, data) -> {
+                try {
+                    return coalesce(c, data);
+                } catch (Throwable t) {
+                    onFailure.accept(t);
+                    return null;
+                }
+            };
+        }
         TinygramBridge.onWrite = (c, n) -> {
             try {
                 write(c, n);
@@ -109,9 +142,43 @@ public final class Tracker {
         }
     }
 
+    /**
+     * mode=coalesce: the model sees the application's write as it was made; then the socket's coalescer buffers
+     * it, unless a reader is already waiting on the connection, in which case nothing may wait behind it.
+     */
+    Object coalesce(Object socket, ByteBuffer data) throws Exception {
+        Connection c = connection(socket, false);
+        if (c == untracked) return null;
+        c.write(clock.getAsLong(), data.remaining());
+        Coalescer coalescer = c.coalescer();
+        if (coalescer == null) return null;
+        if (c.reading()) return coalescer.flush(socket, CoalesceStats.Cause.READ);
+        return coalescer.write(socket, data);
+    }
+
+    Object flush(Object socket, int why) {
+        Connection c = connections.get(socket);
+        Coalescer coalescer = c == null ? null : c.coalescer();
+        if (coalescer == null) return null;
+        IOException failure = coalescer.flush(socket, why == TinygramBridge.BEFORE_READ ? CoalesceStats.Cause.READ
+                : why == TinygramBridge.BEFORE_SHUTDOWN ? CoalesceStats.Cause.SHUTDOWN : CoalesceStats.Cause.CLOSE);
+        return failure;
+    }
+
     void readStart(Object socket) throws Exception {
         Connection c = connection(socket, false);
-        if (c != untracked) c.readStart(clock.getAsLong());
+        if (c == untracked) return;
+        StallPrediction p = c.readStart(clock.getAsLong());
+        if (p != null && p.stall()) onStallPredicted(socket, c);
+    }
+
+    /** scope=flagged: a predicted stall turns TCP_NODELAY on, which also pushes the held bytes out now. */
+    private void onStallPredicted(Object socket, Connection c) throws Exception {
+        FixPolicy fix = settings.fix();
+        if (fix.nodelay() && fix.flaggedOnly() && !c.fixed() && fix.appliesTo(c.endpoint)) {
+            Nodelay.enable(socket);
+            c.fixedWith("nodelay");
+        }
     }
 
     /** A channel read can only wait when the channel is blocking; a non-blocking read's wait is its select. */
@@ -124,7 +191,8 @@ public final class Tracker {
         if (c == untracked) return;
         long now = clock.getAsLong();
         if (bytes == 0 && socket instanceof SelectableChannel && !((SelectableChannel) socket).isBlocking()) {
-            c.readStart(now);   // nothing there yet: from here the app waits for it
+            StallPrediction p = c.readStart(now);   // nothing there yet: from here the app waits for it
+            if (p != null && p.stall()) onStallPredicted(socket, c);
             return;
         }
         if (socket instanceof SelectableChannel) channelsAwaitingAnswer.remove(socket);
@@ -140,20 +208,33 @@ public final class Tracker {
         if (c != untracked) c.shutdownOutput(clock.getAsLong());
     }
 
+    /**
+     * The application set TCP_NODELAY. Where tinygram enforces it, turning it off is undone at once: mode=nodelay
+     * means the stall must not come back, and libraries turn Nagle on deliberately (spymemcached does).
+     */
     void nodelay(Object socket, boolean on) throws Exception {
         Connection c = connection(socket, false);
-        if (c != untracked) c.nodelay(clock.getAsLong(), on);
+        if (c == untracked) return;
+        c.appNodelay(clock.getAsLong(), on);
+        if (!on && c.fixed()) {
+            Nodelay.enable(socket);
+            c.fixedWith("nodelay");
+            sink.nodelayRestored(c.endpoint, callSites.capture());
+        }
     }
 
     /** A select is the wait of every channel registered with it for reading that has written and not read. */
-    void select(Object selector) {
+    void select(Object selector) throws Exception {
         if (channelsAwaitingAnswer.isEmpty()) return;
         long now = clock.getAsLong();
         for (SelectableChannel channel : channelsAwaitingAnswer) {
             SelectionKey key = channel.keyFor((Selector) selector);
             if (key == null || !key.isValid() || (key.interestOps() & SelectionKey.OP_READ) == 0) continue;
             Connection c = connections.get(channel);
-            if (c != null && c != untracked && c.awaitingAnswer()) c.readStart(now);
+            if (c != null && c != untracked && c.awaitingAnswer()) {
+                StallPrediction p = c.readStart(now);
+                if (p != null && p.stall()) onStallPredicted(channel, c);
+            }
         }
     }
 
@@ -172,6 +253,18 @@ public final class Tracker {
         Connection raced = connections.putIfAbsent(socket, c);
         if (raced != null) return raced;
         tracked.incrementAndGet();
+        FixPolicy fix = settings.fix();
+        if (fix.nodelay() && !fix.flaggedOnly() && fix.appliesTo(endpoint)) {
+            Nodelay.enable(socket);
+            if (coalescing != null && endpoint.api() == Api.SOCKET) {
+                int bound = fix.coalesceBytes() > 0 ? fix.coalesceBytes() : c.mss();
+                c.coalesceWith(new Coalescer(bound, fix.maxDelayNanos(), coalescing.writer(), coalescing.timer(),
+                        coalescing.stats(), clock));
+            } else {
+                if (fix.coalesce()) sink.coalesceFallback(endpoint);
+                c.fixedWith("nodelay");
+            }
+        }
         return c;
     }
 

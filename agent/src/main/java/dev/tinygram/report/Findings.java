@@ -30,6 +30,9 @@ public final class Findings implements FindingSink {
     private final Map<String, CallSiteStats> bySite = new ConcurrentHashMap<>();
     private final Map<Key, Pending> byConnectionAndSite = new ConcurrentHashMap<>();
     private volatile boolean reportBroken;
+    private final java.util.Set<String> restoredSites = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean coalesceFallbackSaid =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private record Key(Endpoint endpoint, String callSite) {}
 
@@ -83,6 +86,25 @@ public final class Findings implements FindingSink {
             }
         }
         if (toWrite != null) writeReport(toWrite, count);
+    }
+
+    @Override
+    public void nodelayRestored(Endpoint endpoint, List<StackTraceElement> stack) {
+        String site = dev.tinygram.observe.CallSites.callSite(stack);
+        if (restoredSites.add(site)) {
+            log.warn("{} turned TCP_NODELAY off on {} -> {}; tinygram turned it back on (mode={}). Exclude the "
+                    + "remote with exclude= to let the application keep Nagle", site, Endpoint.text(endpoint.local()),
+                    Endpoint.text(endpoint.remote()), mode);
+        }
+    }
+
+    @Override
+    public void coalesceFallback(Endpoint endpoint) {
+        if (!coalesceFallbackSaid.getAndSet(true)) {
+            log.info("mode=coalesce uses TCP_NODELAY instead for SocketChannel connections (first: {} -> {}): "
+                    + "their writes may be non-blocking, and a buffered non-blocking write cannot keep its meaning",
+                    Endpoint.text(endpoint.local()), Endpoint.text(endpoint.remote()));
+        }
     }
 
     @Override
@@ -155,7 +177,7 @@ public final class Findings implements FindingSink {
     private void writeReport(Finding f, long occurrences) {
         if (report == null || reportBroken) return;
         try {
-            report.write(ReportLine.of(f, mode, "none", occurrences));
+            report.write(ReportLine.of(f, mode, occurrences));
         } catch (IOException e) {
             reportBroken = true;
             log.error("cannot write the report {} ({}); findings go on to the log only", report.path(), e.toString());

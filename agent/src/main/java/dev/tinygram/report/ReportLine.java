@@ -11,7 +11,7 @@ import java.util.List;
 final class ReportLine {
     private ReportLine() {}
 
-    static String of(Finding f, String mode, String action, long occurrences) {
+    static String of(Finding f, String mode, long occurrences) {
         StallPrediction p = f.outcome().prediction();
         List<String> stack = new ArrayList<>(f.stack().size());
         for (StackTraceElement frame : f.stack()) stack.add(CallSites.format(frame));
@@ -33,7 +33,7 @@ final class ReportLine {
                 .put("callSite", f.callSite())
                 .putRaw("stack", Json.array(stack))
                 .put("mode", mode)
-                .put("action", action)
+                .put("action", f.action())
                 .put("occurrences", occurrences)
                 .toString();
     }

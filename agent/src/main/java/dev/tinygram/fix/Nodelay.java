@@ -1,0 +1,22 @@
+package dev.tinygram.fix;
+
+import java.net.SocketOptions;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+
+/** Sets TCP_NODELAY on a JDK socket object through its public API; the kernel pushes whatever it held. */
+public final class Nodelay {
+    private Nodelay() {}
+
+    /**
+     * Turns TCP_NODELAY on. Call only from inside a hook: the bridge's guard keeps this from being seen as the
+     * application's own setOption.
+     */
+    public static void enable(Object socket) throws Exception {
+        if (socket instanceof SocketChannel) {
+            ((SocketChannel) socket).setOption(StandardSocketOptions.TCP_NODELAY, true);
+        } else {
+            ((SocketOptions) socket).setOption(SocketOptions.TCP_NODELAY, Boolean.TRUE);
+        }
+    }
+}
