@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
 public final class Coalescer {
     private final int bound;
     private final long maxDelayNanos;
-    private final JdkWriter writer;
+    private final SocketWriter writer;
     private final FlushTimer timer;
     private final CoalesceStats stats;
     private final LongSupplier clock;
@@ -31,7 +31,7 @@ public final class Coalescer {
     private IOException failure;
     private boolean failureReported;
 
-    public Coalescer(int bound, long maxDelayNanos, JdkWriter writer, FlushTimer timer, CoalesceStats stats,
+    public Coalescer(int bound, long maxDelayNanos, SocketWriter writer, FlushTimer timer, CoalesceStats stats,
                      LongSupplier clock) {
         this.bound = bound;
         this.maxDelayNanos = maxDelayNanos;
@@ -117,7 +117,7 @@ public final class Coalescer {
         }
     }
 
-    int buffered() {
+    public int buffered() {
         return count;
     }
 

@@ -44,7 +44,7 @@ public final class FlushTimer {
         thread.start();
     }
 
-    void schedule(Coalescer coalescer, Object socket, long deadline) {
+    public void schedule(Coalescer coalescer, Object socket, long deadline) {
         queue.add(new Due(coalescer, socket, deadline));
     }
 

@@ -9,7 +9,7 @@ import java.lang.invoke.MethodType;
  * Writes bytes to a socket the JDK's own way, through {@code NioSocketImpl.write}, which loops until all are
  * written. Called with the bridge's guard up, so the hook on that method lets it through untouched.
  */
-public final class JdkWriter {
+public final class JdkWriter implements SocketWriter {
     private final MethodHandle socketWrite;
 
     /** Needs sun.nio.ch opened to the agent. */
@@ -19,6 +19,7 @@ public final class JdkWriter {
                 .findVirtual(impl, "write", MethodType.methodType(void.class, byte[].class, int.class, int.class));
     }
 
+    @Override
     public void write(Object socket, byte[] bytes, int offset, int length) throws IOException {
         try {
             socketWrite.invoke(socket, bytes, offset, length);

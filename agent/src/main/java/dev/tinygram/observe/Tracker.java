@@ -9,7 +9,7 @@ import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.Coalescer;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.FlushTimer;
-import dev.tinygram.fix.JdkWriter;
+import dev.tinygram.fix.SocketWriter;
 import dev.tinygram.fix.Nodelay;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,7 +38,7 @@ public final class Tracker {
     public record Settings(Profile profile, int mss, int stackDepth, FixPolicy fix) {}
 
     /** What coalescing needs, made once: null unless mode=coalesce. */
-    public record Coalescing(JdkWriter writer, FlushTimer timer, CoalesceStats stats) {}
+    public record Coalescing(SocketWriter writer, FlushTimer timer, CoalesceStats stats) {}
 
     private final Settings settings;
     private final Endpoints endpoints;
