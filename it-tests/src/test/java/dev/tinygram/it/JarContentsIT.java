@@ -1,0 +1,136 @@
+package dev.tinygram.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped agent jar: its manifest, and that everything it bundles is relocated under dev/tinygram/ so it cannot
+ * clash with an application's own byte-buddy, slf4j or weak-lock-free.
+ */
+class JarContentsIT {
+    private static final String SHADED = "dev/tinygram/shaded/";
+    private static final String[] UNRELOCATED = {"net/bytebuddy/", "org/slf4j/", "com/blogspot/"};
+    private static final String SLF4J_PROVIDER_SERVICE =
+            "META-INF/services/dev.tinygram.shaded.org.slf4j.spi.SLF4JServiceProvider";
+
+    private static JarFile jar;
+    private static List<String> names;
+
+    @BeforeAll
+    static void open() throws IOException {
+        jar = new JarFile(Forked.AGENT_JAR.toFile());
+        names = Collections.list(jar.entries()).stream().map(JarEntry::getName).collect(Collectors.toList());
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        if (jar != null) jar.close();
+    }
+
+    @Test
+    void manifestDeclaresTheAgentAndTheCli() throws IOException {
+        Manifest manifest = jar.getManifest();
+        assertNotNull(manifest, "no manifest in " + Forked.AGENT_JAR);
+        Attributes a = manifest.getMainAttributes();
+        assertEquals("dev.tinygram.agent.TinygramAgent", a.getValue("Premain-Class"));
+        assertEquals("dev.tinygram.agent.TinygramAgent", a.getValue("Agent-Class"));
+        assertEquals("dev.tinygram.cli.Main", a.getValue("Main-Class"));
+        assertEquals("true", a.getValue("Can-Redefine-Classes"));
+        assertEquals("true", a.getValue("Can-Retransform-Classes"));
+        for (String cls : List.of("dev/tinygram/agent/TinygramAgent.class", "dev/tinygram/cli/Main.class")) {
+            assertTrue(names.contains(cls), cls + " is named in the manifest but missing");
+        }
+    }
+
+    @Test
+    void everyClassLivesUnderDevTinygram() {
+        List<String> outside = names.stream().filter(n -> n.endsWith(".class"))
+                .filter(n -> !n.startsWith("dev/tinygram/")).collect(Collectors.toList());
+        assertEquals(List.of(), outside, "classes outside dev/tinygram/ (not relocated)");
+        for (String prefix : UNRELOCATED) {
+            List<String> found = names.stream().filter(n -> n.startsWith(prefix)).collect(Collectors.toList());
+            assertEquals(List.of(), found, "unrelocated " + prefix + " entries");
+        }
+    }
+
+    @Test
+    void bundledLibrariesAreRelocatedUnderShaded() {
+        assertTrue(names.contains(SHADED + "net/bytebuddy/ByteBuddy.class"), "no relocated byte-buddy");
+        assertTrue(names.contains(SHADED + "org/slf4j/LoggerFactory.class"), "no relocated slf4j-api");
+        assertTrue(names.stream().anyMatch(n -> n.startsWith(SHADED + "org/slf4j/simple/") && n.endsWith(".class")),
+                "no relocated slf4j-simple");
+    }
+
+    @Test
+    void noClassRefersToAnUnrelocatedName() throws IOException {
+        // A relocated class that still names net/bytebuddy/... in its constant pool would load the application's copy.
+        List<String> offenders = new ArrayList<>();
+        for (String name : names) {
+            if (!name.endsWith(".class")) continue;
+            String text;
+            try (InputStream in = jar.getInputStream(jar.getJarEntry(name))) {
+                text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            for (String prefix : UNRELOCATED) {
+                for (int i = text.indexOf(prefix); i >= 0; i = text.indexOf(prefix, i + 1)) {
+                    if (!text.startsWith(SHADED, i - SHADED.length())) {
+                        offenders.add(name + " -> " + prefix);
+                        break;
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "classes that reference unrelocated internal names");
+    }
+
+    @Test
+    void bootstrapPackageHoldsOnlyTheBridge() {
+        List<String> bootstrap = names.stream().filter(n -> n.startsWith("dev/tinygram/bootstrap/"))
+                .filter(n -> n.endsWith(".class")).collect(Collectors.toList());
+        assertEquals(List.of("dev/tinygram/bootstrap/TinygramBridge.class"), bootstrap);
+    }
+
+    @Test
+    void noMultiReleaseEntries() {
+        List<String> versioned = names.stream().filter(n -> n.startsWith("META-INF/versions/"))
+                .collect(Collectors.toList());
+        assertEquals(List.of(), versioned, "META-INF/versions/ entries cannot be relocated");
+    }
+
+    @Test
+    void relocatedSlf4jProviderIsRegistered() throws IOException {
+        JarEntry service = jar.getJarEntry(SLF4J_PROVIDER_SERVICE);
+        assertNotNull(service, SLF4J_PROVIDER_SERVICE + " is missing: the agent's slf4j would find no provider");
+        List<String> providers;
+        try (InputStream in = jar.getInputStream(service)) {
+            providers = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toList());
+        }
+        assertTrue(!providers.isEmpty(), SLF4J_PROVIDER_SERVICE + " names no provider");
+        for (String provider : providers) {
+            assertTrue(provider.startsWith("dev.tinygram.shaded."), "provider not relocated: " + provider);
+            assertTrue(names.contains(provider.replace('.', '/') + ".class"), "provider class missing: " + provider);
+        }
+        // An unrelocated service file would hand the agent's provider to the application's slf4j.
+        List<String> leaked = names.stream().filter(n -> n.startsWith("META-INF/services/"))
+                .filter(n -> n.startsWith("META-INF/services/org.slf4j.") || n.startsWith("META-INF/services/net.bytebuddy."))
+                .collect(Collectors.toList());
+        assertEquals(List.of(), leaked, "unrelocated service files");
+    }
+}
