@@ -11,6 +11,8 @@ final class CallSiteStats {
     final LongAdder predicted = new LongAdder();
     /** ... and the measured wait confirmed it. */
     final LongAdder confirmed = new LongAdder();
+    /** ... and tinygram fixed (nodelay or coalesced). */
+    final LongAdder avoided = new LongAdder();
     /** Measured waits of the predicted stalls. */
     final LongAdder lostNanos = new LongAdder();
     /** When the log last spoke of this site, and how many it has not spoken of since. */

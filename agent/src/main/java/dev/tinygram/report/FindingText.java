@@ -12,14 +12,19 @@ final class FindingText {
 
     static String describe(Finding f) {
         StallPrediction p = f.outcome().prediction();
-        return String.format(Locale.ROOT,
-                "write-write-read stall at %s on %s %s -> %s: writes %s B, %d B held by Nagle behind the peer's "
-                        + "delayed ACK; predicted stall %.1f ms (read wait up to %.0f ms), measured wait %.1f ms%s. "
-                        + "Fix: %s",
-                f.callSite(), f.endpoint().api().label(), Endpoint.text(f.endpoint().local()),
-                Endpoint.text(f.endpoint().remote()), Arrays.toString(f.writes()), p.heldBytes(), p.stallMs(),
-                p.upperBoundMs(), f.outcome().waitMs(), f.outcome().confirmed() ? " (confirmed)" : " (not confirmed: the read waited less)",
-                FIX_HINT);
+        String where = String.format(Locale.ROOT, "write-write-read at %s on %s %s -> %s: writes %s B, %d B held by "
+                + "Nagle behind the peer's delayed ACK; ", f.callSite(), f.endpoint().api().label(),
+                Endpoint.text(f.endpoint().local()), Endpoint.text(f.endpoint().remote()), Arrays.toString(f.writes()),
+                p.heldBytes());
+        if (!f.action().equals("none")) {
+            return where + String.format(Locale.ROOT, "a %.1f ms stall avoided: tinygram %s (measured wait %.1f ms)."
+                    + " To fix it in the code: %s", p.stallMs(), f.action().equals("coalesced")
+                    ? "sent the writes as one" : "set TCP_NODELAY", f.outcome().waitMs(), FIX_HINT);
+        }
+        return "write-write-read stall" + where.substring("write-write-read".length()) + String.format(Locale.ROOT,
+                "predicted stall %.1f ms (read wait up to %.0f ms), measured wait %.1f ms%s. Fix: %s", p.stallMs(),
+                p.upperBoundMs(), f.outcome().waitMs(),
+                f.outcome().confirmed() ? " (confirmed)" : " (not confirmed: the read waited less)", FIX_HINT);
     }
 
     static final String FIX_HINT = "write the message with one write (or a buffered stream flushed once), or "

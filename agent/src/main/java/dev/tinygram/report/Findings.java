@@ -58,6 +58,7 @@ public final class Findings implements FindingSink {
         if (!f.stallPredicted()) return;
         stats.predicted.increment();
         if (f.outcome().confirmed()) stats.confirmed.increment();
+        if (!f.action().equals("none")) stats.avoided.increment();
         stats.lostNanos.add(f.outcome().waitNanos());
 
         long now = clock.getAsLong();
@@ -136,8 +137,9 @@ public final class Findings implements FindingSink {
         bySite.forEach((site, s) -> {
             if (s.predicted.sum() == 0) return;
             lines.add(String.format(Locale.ROOT,
-                    "summary: %s: %d write-write-read, %d stalls predicted, %d confirmed, %.1f ms lost waiting",
-                    site, s.occurrences.sum(), s.predicted.sum(), s.confirmed.sum(), s.lostNanos.sum() / 1e6));
+                    "summary: %s: %d write-write-read, %d stalls predicted, %d confirmed, %d avoided by mode=%s, "
+                            + "%.1f ms lost waiting", site, s.occurrences.sum(), s.predicted.sum(), s.confirmed.sum(),
+                    s.avoided.sum(), mode, s.lostNanos.sum() / 1e6));
         });
         if (lines.isEmpty()) lines.add("summary: no write-write-read stall predicted");
         return lines;
@@ -169,8 +171,9 @@ public final class Findings implements FindingSink {
         long count = stats.unlogged.sumThenReset();
         long lost = stats.unloggedLostNanos.sumThenReset();
         if (log.isWarnEnabled()) {
-            log.warn(String.format(Locale.ROOT, "%d more write-write-read stalls at %s in the last %.0f s, "
-                    + "%.1f ms lost", count, site, (now - last) / 1e9, lost / 1e6));
+            log.warn(String.format(Locale.ROOT, "%d more write-write-read at %s in the last %.0f s, %.1f ms spent "
+                    + "waiting%s", count, site, (now - last) / 1e9, lost / 1e6,
+                    f.action().equals("none") ? "" : " (tinygram: " + f.action() + ")"));
         }
     }
 

@@ -19,6 +19,7 @@ public final class Demos {
             new BulkStream(),
             new Interactive(),
             new WwrClientNoDelay(),
+            new WriteOnceClient(),
             new Tour());
 
     private Demos() {

@@ -26,6 +26,7 @@ final class Options {
         m.put("--requests", Kind.INT);
         m.put("--warmup", Kind.INT);
         m.put("--quiet", Kind.FLAG);
+        m.put("--segments", Kind.FLAG);
         return m;
     }
 

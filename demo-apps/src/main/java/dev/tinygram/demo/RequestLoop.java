@@ -21,10 +21,16 @@ final class RequestLoop {
     }
 
     static Timing run(int warmup, int requests, Exchange exchange) throws IOException {
+        return run(warmup, requests, exchange, () -> { });
+    }
+
+    /** As {@link #run(int, int, Exchange)}, calling {@code atTimedStart} after the warm-up. */
+    static Timing run(int warmup, int requests, Exchange exchange, Runnable atTimedStart) throws IOException {
         int seq = 0;
         for (int i = 0; i < warmup; i++) {
             exchange.run(seq++);
         }
+        atTimedStart.run();
         long[] latencies = new long[requests];
         long start = System.nanoTime();
         for (int i = 0; i < requests; i++) {

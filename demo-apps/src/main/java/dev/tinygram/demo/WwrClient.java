@@ -30,31 +30,48 @@ final class WwrClient extends RequestResponseDemo {
 
     @Override
     public int run(Options o, PrintStream out, PrintStream err) throws Exception {
-        return run(this, o, out, err, false);
+        return run(this, o, out, err, Variant.TWO_WRITES);
     }
 
-    /** Shared with {@link WwrClientNoDelay}, which differs only in {@code noDelay}. */
-    static int run(RequestResponseDemo demo, Options o, PrintStream out, PrintStream err, boolean noDelay)
+    /** How the client sends a request. */
+    enum Variant { TWO_WRITES, TWO_WRITES_NODELAY, ONE_WRITE }
+
+    /**
+     * Shared with {@link WwrClientNoDelay} and {@link WriteOnceClient}, which differ only in {@code variant}.
+     * With {@code --segments}, the RESULT line also says how many segments each timed request cost.
+     */
+    static int run(RequestResponseDemo demo, Options o, PrintStream out, PrintStream err, Variant variant)
             throws Exception {
         int requests = requests(o);
         int warmup = warmup(o);
         Integrity integrity = new Integrity(demo.name(), err);
         RequestLoop.Timing timing;
+        Segments.Count segmentsBefore;
+        Segments.Count after;
         try (DemoServer server = DemoServer.start(demo.name(), Net.listen(),
                 DemoServer.oneWriteResponder(integrity), integrity);
              Socket socket = Net.connect(server.port())) {
-            if (noDelay) {
+            if (variant == Variant.TWO_WRITES_NODELAY) {
                 socket.setTcpNoDelay(true); // the application's own fix
             }
             OutputStream os = socket.getOutputStream(); // unbuffered on purpose
             InputStream in = socket.getInputStream();
+            Segments.Count[] before = {Segments.Count.UNKNOWN};
             timing = RequestLoop.run(warmup, requests, seq -> {
                 byte[] body = Codec.requestBody(seq);
-                os.write(Codec.header(seq, body));
-                os.write(body); // tinygram:later-write
+                if (variant == Variant.ONE_WRITE) {
+                    os.write(Codec.encode(seq, body)); // the application's own fix: one write per request
+                } else {
+                    os.write(Codec.header(seq, body));
+                    os.write(body); // tinygram:later-write
+                }
                 integrity.verify("client", Codec.readResponse(in, seq));
-            });
+            }, () -> before[0] = o.flag("--segments") ? Segments.of(socket) : Segments.Count.UNKNOWN);
+            after = o.flag("--segments") ? Segments.of(socket) : Segments.Count.UNKNOWN;
+            segmentsBefore = before[0];
         }
-        return demo.report(o, out, timing.summary(), integrity);
+        Result result = Result.latency(demo.name(), timing.summary());
+        Segments.perRequest(result, segmentsBefore, after, requests);
+        return demo.report(o, out, timing.summary(), integrity, result);
     }
 }

@@ -22,6 +22,6 @@ final class WwrClientNoDelay extends RequestResponseDemo {
 
     @Override
     public int run(Options o, PrintStream out, PrintStream err) throws Exception {
-        return WwrClient.run(this, o, out, err, true);
+        return WwrClient.run(this, o, out, err, WwrClient.Variant.TWO_WRITES_NODELAY);
     }
 }
