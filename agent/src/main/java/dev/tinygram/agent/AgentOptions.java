@@ -133,7 +133,7 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
             if (!values.containsKey(key)) return DEFAULT_MAX_DELAY_NANOS;
             String v = values.get(key);
             Matcher m = DURATION.matcher(v);
-            if (m.matches()) {
+            if (m.matches() && m.group(1).length() <= 7) {
                 long n = Long.parseLong(m.group(1));
                 long nanos = m.group(2).equals("us") ? TimeUnit.MICROSECONDS.toNanos(n) : TimeUnit.MILLISECONDS.toNanos(n);
                 if (nanos >= TimeUnit.MICROSECONDS.toNanos(50) && nanos <= TimeUnit.SECONDS.toNanos(1)) return nanos;

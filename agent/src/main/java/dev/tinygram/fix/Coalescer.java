@@ -108,7 +108,7 @@ public final class Coalescer {
     void flushIfDue(Object socket, long deadline) {
         lock.lock();
         try {
-            if (failure == null && count > 0 && firstBufferedAt + maxDelayNanos <= deadline
+            if (failure == null && count > 0 && deadline - (firstBufferedAt + maxDelayNanos) >= 0
                     && CoalescingRule.overdue(firstBufferedAt, clock.getAsLong(), maxDelayNanos)) {
                 send(socket, CoalesceStats.Cause.DELAY);
             }
@@ -118,7 +118,12 @@ public final class Coalescer {
     }
 
     public int buffered() {
-        return count;
+        lock.lock();
+        try {
+            return count;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private IOException send(Object socket, CoalesceStats.Cause cause) {

@@ -1,5 +1,7 @@
 package dev.tinygram.fix;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +18,7 @@ public final class HostPortPattern {
 
     private HostPortPattern(String text) {
         this.text = text;
+        text = canonicalIpv6(text);
         this.regex = Pattern.compile(Arrays.stream(text.split("\\*", -1)).map(Pattern::quote)
                 .collect(Collectors.joining(".*")));
     }
@@ -30,6 +33,22 @@ public final class HostPortPattern {
             patterns.add(new HostPortPattern(t));
         }
         return patterns;
+    }
+
+    /**
+     * Connections are matched in the JDK's numeric form, which writes IPv6 in full ({@code [0:0:0:0:0:0:0:1]}); a
+     * pattern's IPv6 literal without wildcards, such as {@code [::1]:*}, is rewritten to that form.
+     */
+    private static String canonicalIpv6(String pattern) {
+        int close = pattern.indexOf(']');
+        if (!pattern.startsWith("[") || close < 0) return pattern;
+        String host = pattern.substring(1, close);
+        if (host.contains("*")) return pattern;
+        try {
+            return "[" + InetAddress.getByName("[" + host + "]").getHostAddress() + "]" + pattern.substring(close + 1);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + pattern + "' is not an IPv6 literal");
+        }
     }
 
     public boolean matches(String hostPort) {

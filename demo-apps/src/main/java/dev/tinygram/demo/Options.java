@@ -27,6 +27,7 @@ final class Options {
         m.put("--warmup", Kind.INT);
         m.put("--quiet", Kind.FLAG);
         m.put("--segments", Kind.FLAG);
+        m.put("--nagle-after-connect", Kind.FLAG);
         return m;
     }
 

@@ -53,6 +53,8 @@ final class WwrClient extends RequestResponseDemo {
              Socket socket = Net.connect(server.port())) {
             if (variant == Variant.TWO_WRITES_NODELAY) {
                 socket.setTcpNoDelay(true); // the application's own fix
+            } else if (o.flag("--nagle-after-connect")) {
+                socket.setTcpNoDelay(false); // as libraries that choose Nagle do, explicitly, once connected
             }
             OutputStream os = socket.getOutputStream(); // unbuffered on purpose
             InputStream in = socket.getInputStream();

@@ -1,0 +1,43 @@
+package dev.tinygram.core;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/** The coalescing rule's predicates, one test per rule. */
+class CoalescingRuleTest {
+    private static final int BOUND = 1448;
+
+    @Test
+    void passesThroughAWriteOfAtLeastOneSegment() {
+        assertTrue(CoalescingRule.passesThrough(BOUND, BOUND));
+        assertTrue(CoalescingRule.passesThrough(BOUND + 1L, BOUND));
+        assertTrue(CoalescingRule.passesThrough(10L * BOUND, BOUND));
+        assertFalse(CoalescingRule.passesThrough(BOUND - 1L, BOUND));
+        assertFalse(CoalescingRule.passesThrough(1, BOUND));
+    }
+
+    @Test
+    void fillsSegmentWhenBufferedPlusWriteReachesBound() {
+        assertTrue(CoalescingRule.fillsSegment(1000, 448, BOUND));
+        assertTrue(CoalescingRule.fillsSegment(1000, 449, BOUND));
+        assertFalse(CoalescingRule.fillsSegment(1000, 447, BOUND));
+        assertFalse(CoalescingRule.fillsSegment(0, BOUND - 1L, BOUND));
+        assertTrue(CoalescingRule.fillsSegment(BOUND - 1L, 1, BOUND));
+    }
+
+    @Test
+    void overdueOnceMaxDelayHasPassed() {
+        assertFalse(CoalescingRule.overdue(1_000, 1_999, 1_000));
+        assertTrue(CoalescingRule.overdue(1_000, 2_000, 1_000));
+        assertTrue(CoalescingRule.overdue(1_000, 5_000, 1_000));
+        assertFalse(CoalescingRule.overdue(1_000, 1_000, 1_000));
+    }
+
+    @Test
+    void overdueSurvivesNanoTimeWrapAround() {
+        long first = Long.MAX_VALUE - 100;
+        assertTrue(CoalescingRule.overdue(first, first + 1_000, 1_000), "System.nanoTime may wrap: compare differences");
+        assertFalse(CoalescingRule.overdue(first, first + 999, 1_000));
+    }
+}
