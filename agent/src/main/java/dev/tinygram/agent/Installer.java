@@ -63,8 +63,9 @@ final class Installer {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(types.toArray(new Class<?>[0])))
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                // every target is a sun.nio.ch class: anything else is turned away by its name alone
-                .ignore(ElementMatchers.not(ElementMatchers.nameStartsWith("sun.nio.ch.")))
+                // anything but the target classes is turned away by its name alone
+                .ignore(ElementMatchers.not(ElementMatchers.namedOneOf(
+                        types.stream().map(Class::getName).toArray(String[]::new))))
                 .with(new AgentBuilder.Listener.Adapter() {
                     @Override
                     public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,

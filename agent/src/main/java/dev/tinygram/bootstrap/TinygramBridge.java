@@ -47,6 +47,8 @@ public final class TinygramBridge {
     public static final int BEFORE_READ = 0;
     public static final int BEFORE_SHUTDOWN = 1;
     public static final int BEFORE_CLOSE = 2;
+    /** An OutputStream was flushed; the agent finds out whether it belongs to a socket. */
+    public static final int EXPLICIT_FLUSH = 3;
 
     private static final ThreadLocal<boolean[]> IN_HOOK = ThreadLocal.withInitial(() -> new boolean[1]);
 

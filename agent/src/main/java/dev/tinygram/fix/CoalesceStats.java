@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** What coalescing did, for the summary (and later JMX). */
 public final class CoalesceStats {
     /** Why a buffer was sent. */
-    public enum Cause { READ, FULL, CLOSE, SHUTDOWN, DELAY, LARGE_WRITE }
+    public enum Cause { READ, FULL, FLUSH, CLOSE, SHUTDOWN, DELAY, LARGE_WRITE }
 
     final LongAdder writesBuffered = new LongAdder();
     final LongAdder bytesBuffered = new LongAdder();

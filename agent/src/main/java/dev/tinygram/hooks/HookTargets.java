@@ -53,6 +53,8 @@ public final class HookTargets {
             new HookTarget("channel", SERVER_CHANNEL_IMPL, "finishAccept",
                     "(Ljava/io/FileDescriptor;Ljava/net/SocketAddress;)Ljava/nio/channels/SocketChannel;",
                     ChannelAcceptAdvice.class),
+            // an explicit flush of a socket's stream: socket streams inherit OutputStream's empty flush
+            new HookTarget("stream", "java.io.OutputStream", "flush", "()V", StreamFlushAdvice.class),
             // an NIO app waits for its answer in select
             new HookTarget("selector", SELECTOR_IMPL, "lockAndDoSelect", "(Ljava/util/function/Consumer;J)I",
                     SelectAdvice.class));

@@ -9,6 +9,7 @@ import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.Coalescer;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.FlushTimer;
+import dev.tinygram.fix.SocketStreams;
 import dev.tinygram.fix.SocketWriter;
 import dev.tinygram.fix.Nodelay;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class Tracker {
     private final AtomicLong findings = new AtomicLong();
 
     private final Coalescing coalescing;
+    private final SocketStreams streams = new SocketStreams();
 
     public Tracker(Settings settings, Endpoints endpoints, FindingSink sink, LongSupplier clock, Coalescing coalescing) {
         this.settings = settings;
@@ -156,13 +158,22 @@ public final class Tracker {
         return coalescer.write(socket, data);
     }
 
-    Object flush(Object socket, int why) {
+    Object flush(Object socketOrStream, int why) throws IllegalAccessException {
+        Object socket = why == TinygramBridge.EXPLICIT_FLUSH ? streams.socketOf(socketOrStream) : socketOrStream;
+        if (socket == null) return null;
         Connection c = connections.get(socket);
         Coalescer coalescer = c == null ? null : c.coalescer();
         if (coalescer == null) return null;
-        IOException failure = coalescer.flush(socket, why == TinygramBridge.BEFORE_READ ? CoalesceStats.Cause.READ
-                : why == TinygramBridge.BEFORE_SHUTDOWN ? CoalesceStats.Cause.SHUTDOWN : CoalesceStats.Cause.CLOSE);
-        return failure;
+        return coalescer.flush(socket, causeOf(why));
+    }
+
+    private static CoalesceStats.Cause causeOf(int why) {
+        switch (why) {
+            case TinygramBridge.BEFORE_READ: return CoalesceStats.Cause.READ;
+            case TinygramBridge.BEFORE_SHUTDOWN: return CoalesceStats.Cause.SHUTDOWN;
+            case TinygramBridge.EXPLICIT_FLUSH: return CoalesceStats.Cause.FLUSH;
+            default: return CoalesceStats.Cause.CLOSE;
+        }
     }
 
     void readStart(Object socket) throws Exception {

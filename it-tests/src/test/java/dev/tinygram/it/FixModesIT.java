@@ -177,6 +177,29 @@ class FixModesIT {
     }
 
     @Test
+    void coalesceSendsAtAnExplicitFlushWithoutWaitingForARead() throws Exception {
+        Forked.Run run = Forked.run(List.of(Jdks.current().java(),
+                Forked.agentOption("mode=coalesce,maxDelay=1000ms,log=warn"), "-cp", TestClasspath.get(),
+                "dev.tinygram.it.apps.FlushApp"));
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("true", run.result().get("received"), run.toString());
+        assertTrue(Long.parseLong(run.result().get("after_ms")) < 100, "flush() sends at once, not after "
+                + "maxDelay (1000 ms): " + run.result());
+    }
+
+    @Test
+    void coalesceNeverHoldsBytesLongerThanMaxDelay() throws Exception {
+        // no read and no flush(): write through the socket's own stream and wait
+        Forked.Run run = Forked.run(List.of(Jdks.current().java(),
+                Forked.agentOption("mode=coalesce,maxDelay=20ms,log=warn"), "-cp", TestClasspath.get(),
+                "dev.tinygram.it.apps.FlushApp", "--no-flush"));
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("true", run.result().get("received"), run.toString());
+        long after = Long.parseLong(run.result().get("after_ms"));
+        assertTrue(after >= 10 && after < 500, "sent by the timer, about maxDelay (20 ms) later: " + run.result());
+    }
+
+    @Test
     void nodelayModeFixesALibraryThatChoosesNagle() throws Exception {
         try {
             ExternalServer.executable("memcached");
