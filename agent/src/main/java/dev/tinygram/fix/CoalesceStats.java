@@ -9,11 +9,33 @@ public final class CoalesceStats {
     public enum Cause { READ, FULL, FLUSH, CLOSE, SHUTDOWN, DELAY, LARGE_WRITE }
 
     final LongAdder writesBuffered = new LongAdder();
+    /** Gaps between consecutive writes into one buffer, in power-of-two nanosecond buckets. */
+    private final LongAdder[] gaps = new LongAdder[64];
     final LongAdder bytesBuffered = new LongAdder();
     private final LongAdder[] flushes = new LongAdder[Cause.values().length];
 
     public CoalesceStats() {
         for (int i = 0; i < flushes.length; i++) flushes[i] = new LongAdder();
+        for (int i = 0; i < gaps.length; i++) gaps[i] = new LongAdder();
+    }
+
+    /** A write joined a non-empty buffer {@code gapNanos} after the previous one: what maxDelay must cover. */
+    void writeGap(long gapNanos) {
+        gaps[63 - Long.numberOfLeadingZeros(Math.max(1, gapNanos))].increment();
+    }
+
+    /** The gap below which {@code quantile} of the recorded gaps fall (upper bucket edge), or -1 with none. */
+    public long gapQuantileNanos(double quantile) {
+        long total = 0;
+        for (LongAdder g : gaps) total += g.sum();
+        if (total == 0) return -1;
+        long rank = (long) Math.ceil(quantile * total);
+        long seen = 0;
+        for (int i = 0; i < gaps.length; i++) {
+            seen += gaps[i].sum();
+            if (seen >= rank) return 2L << i;
+        }
+        return Long.MAX_VALUE;
     }
 
     void flushed(Cause cause) {
@@ -32,6 +54,11 @@ public final class CoalesceStats {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "coalesced %d writes (%d B) into sends on:",
                 writesBuffered.sum(), bytesBuffered.sum()));
         for (Cause c : Cause.values()) b.append(' ').append(c.name().toLowerCase(Locale.ROOT)).append('=').append(flushes(c));
+        if (gapQuantileNanos(0.5) >= 0) {
+            b.append(String.format(Locale.ROOT, "; gaps between writes of one burst: p50 < %d us, p99 < %d us, "
+                    + "max < %d us", gapQuantileNanos(0.5) / 1000, gapQuantileNanos(0.99) / 1000,
+                    gapQuantileNanos(1.0) / 1000));
+        }
         return b.toString();
     }
 }

@@ -28,6 +28,7 @@ public final class Coalescer {
     private byte[] buffer = new byte[256];
     private int count;
     private long firstBufferedAt;
+    private long lastBufferedAt;
     private IOException failure;
     private boolean failureReported;
 
@@ -65,10 +66,14 @@ public final class Coalescer {
                     return e;
                 }
             }
+            long now = clock.getAsLong();
             if (count == 0) {
-                firstBufferedAt = clock.getAsLong();
+                firstBufferedAt = now;
                 timer.schedule(this, socket, firstBufferedAt + maxDelayNanos);
+            } else {
+                stats.writeGap(now - lastBufferedAt);
             }
+            lastBufferedAt = now;
             if (buffer.length < count + length) {
                 byte[] bigger = new byte[Math.min(bound, Math.max(buffer.length * 2, count + length))];
                 System.arraycopy(buffer, 0, bigger, 0, count);

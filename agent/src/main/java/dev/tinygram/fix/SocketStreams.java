@@ -5,9 +5,23 @@ import java.lang.reflect.Field;
 /**
  * Finds the socket behind an OutputStream the application flushes: {@code Socket$SocketOutputStream} wraps the
  * stream of {@code NioSocketImpl}, an inner class whose outer instance is the socket tinygram tracks. Any other
- * stream, TLS's included, has none.
+ * stream has none. The raw stream of an SSLSocket is flushed by the JDK's TLS layer after every record, never by
+ * the application, which cannot reach it: honouring those flushes would send each record alone, so they are not
+ * counted as explicit flushes.
  */
 public final class SocketStreams {
+    private final Field socketStreamParent;
+
+    public SocketStreams() {
+        Field parent = null;
+        try {
+            parent = accessible(Class.forName("java.net.Socket$SocketOutputStream"), "parent");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // without it, TLS's per-record flushes would be honoured: see socketOf
+        }
+        socketStreamParent = parent;
+    }
+
     private final ClassValue<Field> outerSocket = new ClassValue<>() {
         @Override
         protected Field computeValue(Class<?> type) {
@@ -23,6 +37,13 @@ public final class SocketStreams {
 
     /** The NioSocketImpl behind {@code stream}, or null. */
     public Object socketOf(Object stream) throws IllegalAccessException {
+        if (socketStreamParent == null && stream.getClass().getName().equals("java.net.Socket$SocketOutputStream")) {
+            return null;
+        }
+        if (socketStreamParent != null && socketStreamParent.getDeclaringClass() == stream.getClass()
+                && socketStreamParent.get(stream) instanceof javax.net.ssl.SSLSocket) {
+            return null;
+        }
         Object current = stream;
         for (int hops = 0; hops < 2 && current != null; hops++) {
             Field f = outerSocket.get(current.getClass());
