@@ -63,7 +63,7 @@ final class AgentRuntime {
         ReportFile report = openReport(options, log);
         Findings findings = new Findings(log, report, options.mode().label(), System::nanoTime);
         Tracker.Coalescing coalescing = options.fix().coalesce()
-                ? new Tracker.Coalescing(new JdkWriter(), new FlushTimer(System::nanoTime), new CoalesceStats())
+                ? new Tracker.Coalescing(new JdkWriter(), new FlushTimer(options.fix().maxDelayNanos()), new CoalesceStats())
                 : null;
         Tracker tracker = new Tracker(new Tracker.Settings(options.profile(), options.mss(), options.stackDepth(),
                 options.fix()), new Endpoints(), findings, System::nanoTime, coalescing);

@@ -54,7 +54,6 @@ public final class ConnectionModel {
     private long clock = Long.MIN_VALUE;
     private boolean wroteSinceLastRead;
     private long lastWriteAt;
-    private long burstStartedAt;
     private boolean heldSinceLastRead;
     private boolean reading;
     private long readStartedAt;
@@ -84,7 +83,6 @@ public final class ConnectionModel {
         long sentBefore = sentBytes;
         queuedBytes += bytes;
         WriteReason why = transmit(now);
-        if (!wroteSinceLastRead) burstStartedAt = now;
         wroteSinceLastRead = true;
         lastWriteAt = now;
         heldSinceLastRead |= queuedBytes > 0;
@@ -223,14 +221,18 @@ public final class ConnectionModel {
                     earlier.ackDelayed = false;
                 }
             }
-            trace.peerReceives(arrival, segment.bytes, arrival, false,
-                    enough ? enoughReason(unackedBytes) : "quick-ack mode (new connection)");
+            if (trace != ModelTrace.NONE) {
+                trace.peerReceives(arrival, segment.bytes, arrival, false,
+                        enough ? enoughReason(unackedBytes) : "quick-ack mode (new connection)");
+            }
         } else {
             boolean timerRunning = runningTimer != Long.MAX_VALUE;
             segment.peerAcksAt = timerRunning ? runningTimer : arrival + profile.delayedAckNanos();
             segment.ackDelayed = true;
-            trace.peerReceives(arrival, segment.bytes, segment.peerAcksAt, true,
-                    delayedReason(unackedBytes, timerRunning));
+            if (trace != ModelTrace.NONE) {
+                trace.peerReceives(arrival, segment.bytes, segment.peerAcksAt, true,
+                        delayedReason(unackedBytes, timerRunning));
+            }
         }
     }
 
@@ -302,8 +304,8 @@ public final class ConnectionModel {
 
     /**
      * Data from the peer ended our wait. It was sent at least half an RTT ago, so it acknowledges everything we
-     * sent an RTT or more before now. If it answers a burst of ours (it came at least an RTT after the burst
-     * began), it acknowledges the whole burst, held part included: the peer could not answer without it. Having
+     * sent an RTT or more before now. If it ends a wait that followed a burst of ours, it answers that burst and
+     * acknowledges all of it, held part included: the peer could not answer without it. Having
      * answered us, the peer is interactive; and the time from our last unheld write to its answer bounds the RTT from above. It can only lower the estimate: a connection's first answers come
      * from cold code on both sides and would teach an RTT many times too long.
      */
@@ -313,7 +315,9 @@ public final class ConnectionModel {
         }
         if (wroteSinceLastRead) peerInteractive = true;
         long peerSentBy = now - oneWay();
-        boolean answersOurBurst = wroteSinceLastRead && now - burstStartedAt >= rttNanos;
+        // The RTT is only an upper-bound guess, and a fixed path answers faster than it: any data ending a wait
+        // that follows a burst is taken as the answer to it.
+        boolean answersOurBurst = wroteSinceLastRead;
         if (answersOurBurst && queuedBytes > 0) {
             // The peer answered what we wrote before waiting, so it had all of it: the ACK the held bytes waited
             // for came sooner than estimated, and they left in time to reach the peer before it answered.

@@ -69,7 +69,7 @@ public final class Coalescer {
             long now = clock.getAsLong();
             if (count == 0) {
                 firstBufferedAt = now;
-                timer.schedule(this, socket, firstBufferedAt + maxDelayNanos);
+                timer.watch(this, socket);
             } else {
                 stats.writeGap(now - lastBufferedAt);
             }
@@ -109,14 +109,17 @@ public final class Coalescer {
         }
     }
 
-    /** From the timer: sends the buffer if the bytes it was scheduled for are still waiting. */
-    void flushIfDue(Object socket, long deadline) {
-        lock.lock();
+    /**
+     * From the timer: sends the buffer if its first bytes have waited {@code maxDelay}. Returns whether the
+     * buffer is now empty (or the socket failed), so the timer can stop watching it.
+     */
+    boolean flushIfOverdue(Object socket) {
+        if (!lock.tryLock()) return false;   // the application is using the socket: look again next tick
         try {
-            if (failure == null && count > 0 && deadline - (firstBufferedAt + maxDelayNanos) >= 0
-                    && CoalescingRule.overdue(firstBufferedAt, clock.getAsLong(), maxDelayNanos)) {
-                send(socket, CoalesceStats.Cause.DELAY);
-            }
+            if (failure != null || count == 0) return true;
+            if (!CoalescingRule.overdue(firstBufferedAt, clock.getAsLong(), maxDelayNanos)) return false;
+            send(socket, CoalesceStats.Cause.DELAY);
+            return true;
         } finally {
             lock.unlock();
         }

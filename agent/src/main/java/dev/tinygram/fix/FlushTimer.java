@@ -1,62 +1,58 @@
 package dev.tinygram.fix;
 
 import dev.tinygram.bootstrap.TinygramBridge;
-import java.util.concurrent.DelayQueue;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends coalesced bytes that have waited {@code maxDelay}: an application that writes and then does something
- * else than read is never left hanging. One daemon thread for the JVM, woken only by due deadlines.
+ * else than read is never left hanging. One daemon thread for the JVM. While some socket has bytes buffered it
+ * checks every half {@code maxDelay}, so a byte waits at most about 1.5 x maxDelay; with nothing buffered it
+ * sleeps until the next buffer starts. Starting a buffer costs an unpark only when the thread sleeps: a busy
+ * request/response app does not wake a thread per request.
  */
 public final class FlushTimer {
-    private final DelayQueue<Due> queue = new DelayQueue<>();
-    private final LongSupplier clock;
+    private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
+    private final long tickNanos;
     private final Thread thread;
+    private volatile boolean idle;
 
-    private final class Due implements Delayed {
-        final Coalescer coalescer;
-        final Object socket;
-        final long deadline;
+    private record Pending(Coalescer coalescer, Object socket) {}
 
-        Due(Coalescer coalescer, Object socket, long deadline) {
-            this.coalescer = coalescer;
-            this.socket = socket;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public long getDelay(TimeUnit unit) {
-            return unit.convert(deadline - clock.getAsLong(), TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public int compareTo(Delayed other) {
-            return Long.compare(deadline, ((Due) other).deadline);
-        }
-    }
-
-    public FlushTimer(LongSupplier clock) {
-        this.clock = clock;
+    public FlushTimer(long maxDelayNanos) {
+        this.tickNanos = Math.max(1, maxDelayNanos / 2);
         this.thread = new Thread(this::run, "tinygram-flush-timer");
         thread.setDaemon(true);
         thread.start();
     }
 
-    public void schedule(Coalescer coalescer, Object socket, long deadline) {
-        queue.add(new Due(coalescer, socket, deadline));
+    /** A coalescer started a buffer on {@code socket}; it is checked until it is empty. */
+    public void watch(Coalescer coalescer, Object socket) {
+        if (pending.add(new Pending(coalescer, socket)) && idle) LockSupport.unpark(thread);
     }
 
     private void run() {
-        while (true) {
+        while (!Thread.currentThread().isInterrupted()) {
+            if (pending.isEmpty()) {
+                idle = true;
+                if (pending.isEmpty()) LockSupport.park(this);
+                idle = false;
+                continue;
+            }
+            LockSupport.parkNanos(this, tickNanos);
+            TinygramBridge.runAsAgent(this::tick);
+        }
+    }
+
+    private void tick() {
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
             try {
-                Due due = queue.take();
-                TinygramBridge.runAsAgent(() -> due.coalescer.flushIfDue(due.socket, due.deadline));
-            } catch (InterruptedException e) {
-                return;
+                if (p.coalescer().flushIfOverdue(p.socket())) it.remove();
             } catch (Throwable t) {
-                // a failed flush is kept by its coalescer for the application; nothing else can go wrong here
+                it.remove();   // a failed send is kept by its coalescer for the application
             }
         }
     }

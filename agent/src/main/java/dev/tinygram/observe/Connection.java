@@ -33,6 +33,7 @@ final class Connection {
     private int burstWrites;
     private boolean burstNodelay;
     private List<StackTraceElement> heldWriteStack;
+    private List<StackTraceElement> fixedStack;
     private boolean reading;
     private StallPrediction readPrediction;
 
@@ -51,7 +52,12 @@ final class Connection {
         }
         burstWrites++;
         burstNodelay = socketNodelay;
-        if (decision.held() && heldWriteStack == null) heldWriteStack = callSites.capture();
+        if (decision.held() && heldWriteStack == null) {
+            // In a fix mode nothing stalls, and a stack walk per request would cost more than the request: a
+            // connection's later findings reuse its first stack.
+            heldWriteStack = fixedStack != null ? fixedStack : callSites.capture();
+            if (!action.equals("none")) fixedStack = heldWriteStack;
+        }
         // A reader blocked on another thread is now waiting for the answer to this burst.
         if (reading) readPrediction = model.onReadStart(now);
     }

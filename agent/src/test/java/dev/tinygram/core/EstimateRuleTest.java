@@ -19,14 +19,31 @@ class EstimateRuleTest {
     }
 
     @Test
-    void peerDataDoesNotAcknowledgeWhatItCouldNotHaveSeen() {
+    void anAnswerFasterThanTheRttGuessStillAcknowledgesTheBurst() {
         ConnectionModel c = established(Profile.LINUX, ETHERNET_MSS, 10);
         c.onWrite(0, 100);
         c.onWrite(0, 100);                       // held: this exchange teaches no RTT
         c.onReadStart(0);
-        c.onReadEnd(ms(2), 50);                  // data the peer sent before our segment could reach it
+        c.onReadEnd(ms(2), 50);                  // the guess said 10 ms; the path is faster
+        assertEquals(0, c.bytesInFlight());
+        assertEquals(0, c.heldBytes());
+    }
+
+    @Test
+    void peerDataThatAnswersNoBurstAcknowledgesOnlyWhatThePeerCouldHaveSeen() {
+        ConnectionModel c = established(Profile.LINUX, ETHERNET_MSS, 10);
+        c.onWrite(0, 100);
+        c.onReadStart(0);
+        c.onReadEnd(ms(20), 50);                 // the answer: all acknowledged
+        c.onWrite(ms(30), 100);
+        c.onReadStart(ms(30));
+        c.onReadEnd(ms(45), 50);                 // answers the burst: acknowledged too (and no faster than the RTT)
+        assertEquals(0, c.bytesInFlight());
+        c.onWrite(ms(50), 100);                  // arrives at the peer at 55 ms
+        c.onReadEnd(ms(50.5), 0);                // a read that got nothing ends the burst's wait
+        c.onReadStart(ms(51));
+        c.onReadEnd(ms(52), 50);                 // data sent at 47 ms at the latest: before it saw ours
         assertEquals(100, c.bytesInFlight());
-        assertEquals(100, c.heldBytes());
     }
 
     @Test

@@ -20,6 +20,7 @@ public final class Demos {
             new Interactive(),
             new WwrClientNoDelay(),
             new WriteOnceClient(),
+            new FixBench(),
             new Tour());
 
     private Demos() {

@@ -35,9 +35,9 @@ final class Stats {
                 sorted[sorted.length - 1], rps);
     }
 
-    /** Nanoseconds as milliseconds with two decimals. */
+    /** Nanoseconds as milliseconds with three decimals: microseconds matter once a stall is gone. */
     static String ms(long nanos) {
-        return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
     }
 
     static String oneDecimal(double v) {

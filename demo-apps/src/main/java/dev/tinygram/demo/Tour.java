@@ -123,7 +123,7 @@ final class Tour implements Demo {
                     err.println("tour: [" + n + "/" + CHILDREN.size() * 2 + "] " + c.label()
                             + (withAgent == 1 ? " (with agent)" : " (without agent)"));
                 }
-                pair[withAgent] = runChild(java, launch, c.demo(), args, withAgent == 1 ? agent : null, timeout);
+                pair[withAgent] = runChild(java, launch, c.demo(), args, withAgent == 1 ? agent : null, "", timeout);
             }
             runs.add(pair);
         }
@@ -224,8 +224,12 @@ final class Tour implements Demo {
         return s + " ".repeat(w - s.length());
     }
 
-    private static Run runChild(String java, List<String> launch, String demo, List<String> args, Path agent,
-                                int timeoutSeconds) throws IOException, InterruptedException {
+    /**
+     * Runs one demo in a child JVM; with {@code agent}, attached with {@code agentArgs} and a report file whose
+     * findings are counted.
+     */
+    static Run runChild(String java, List<String> launch, String demo, List<String> args, Path agent,
+                        String agentArgs, int timeoutSeconds) throws IOException, InterruptedException {
         Path stdout = Files.createTempFile("tinygram-tour-", ".out");
         Path stderr = Files.createTempFile("tinygram-tour-", ".err");
         Path report = null;
@@ -235,7 +239,7 @@ final class Tour implements Demo {
             if (agent != null) {
                 report = Files.createTempFile("tinygram-report-", ".jsonl");
                 Files.delete(report); // absent afterwards = the agent wrote no report
-                cmd.add("-javaagent:" + agent + "=report=" + report);
+                cmd.add("-javaagent:" + agent + "=report=" + report + (agentArgs.isEmpty() ? "" : "," + agentArgs));
             }
             cmd.addAll(launch);
             cmd.add(demo);

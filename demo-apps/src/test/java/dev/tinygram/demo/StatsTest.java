@@ -59,7 +59,7 @@ class StatsTest {
         assertEquals(44_070_000, s.max());
         assertEquals(4.0, s.rps(), 1e-9);
         assertEquals(3_000_000, lat[0], "input must not be reordered");
-        assertEquals("44.07", Stats.ms(s.max()));
-        assertEquals("0.11", Stats.ms(110_000));
+        assertEquals("44.070", Stats.ms(s.max()));
+        assertEquals("0.110", Stats.ms(110_000));
     }
 }
