@@ -106,7 +106,8 @@ final class PredictCommand {
         } else {
             long stalls = reads.stream().filter(r -> r.prediction.stall()).count();
             out.printf(Locale.ROOT, "verdict: STALL on %d of %d reads, %.1f ms (up to %.1f ms), waiting for the "
-                    + "peer's delayed ACK.%nfix: write the request once (or through a buffer flushed once), or setTcpNoDelay(true)%n",
+                    + "peer's delayed ACK.%nfix: write the request once (or through a buffer flushed once), or setTcpNoDelay(true), or run "
+                    + "the app with tinygram's mode=coalesce%n",
                     stalls, reads.size(), worst.stallMs(), worst.upperBoundMs());
         }
     }

@@ -28,5 +28,5 @@ final class FindingText {
     }
 
     static final String FIX_HINT = "write the message with one write (or a buffered stream flushed once), or "
-            + "call setTcpNoDelay(true) on this connection";
+            + "call setTcpNoDelay(true) on this connection; without a code change, run tinygram with mode=coalesce";
 }
