@@ -37,7 +37,7 @@ class AgentOptionsIT {
         assertAppRanUnharmed(run);
         String line = run.stderr().lines().filter(l -> l.contains("hooked")).findFirst().orElseThrow(
                 () -> new AssertionError("no start-up line: " + run.stderr()));
-        assertTrue(line.matches(".*tinygram \\S+: mode=observe.*hooked \\d+ methods \\(channel, selector, socket\\) "
+        assertTrue(line.matches(".*tinygram \\S+: mode=observe.*hooked \\d+ methods \\(channel, selector, socket, stream\\) "
                 + "on JDK " + Runtime.version().feature() + ".*self-test passed.*"), line);
         assertFalse(run.stderr().contains("WARNING"), "no JVM warnings: " + run.stderr());
     }
