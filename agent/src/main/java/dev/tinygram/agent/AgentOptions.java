@@ -155,6 +155,17 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
         return new OptionException("bad value '" + value + "' for option '" + key + "': expected " + expected);
     }
 
+    /** These options with another mode, as JMX sets it. */
+    public AgentOptions withMode(Mode newMode) throws OptionException {
+        if (fix.flaggedOnly() && newMode != Mode.NODELAY) {
+            throw new OptionException("option 'scope=flagged' goes with mode=nodelay only");
+        }
+        FixPolicy newFix = new FixPolicy(newMode == Mode.NODELAY || newMode == Mode.COALESCE,
+                newMode == Mode.COALESCE, fix.flaggedOnly(), fix.include(), fix.exclude(), fix.maxDelayNanos(),
+                fix.coalesceBytes());
+        return new AgentOptions(newMode, report, logLevel, profile, mss, stackDepth, newFix);
+    }
+
     /** The options as the start-up line shows them. */
     public String describe() {
         String fixes = !fix.fixes() ? "" : (fix.flaggedOnly() ? ", scope=flagged" : "")

@@ -12,6 +12,10 @@ public final class Main {
             "      what-if: would this sequence of writes and reads stall on Nagle and delayed ACK?",
             "      EVENTS: wN (write N bytes), r (wait for and read the answer), +N[ms|us] (time passes)",
             "      example: predict w100 w100 r",
+            "  attach PID [key=value,...]   load tinygram into a running JVM, or change its options if it is there",
+            "  detach PID                   send what is buffered, remove the hooks, leave connections working",
+            "  list                         the JVMs you can attach to",
+            "  status PID                   mode, connections and findings of an attached tinygram",
             "  help      this text",
             "To observe or fix a running app, start it with -javaagent:tinygram-agent.jar (see the README).");
 
@@ -31,6 +35,10 @@ public final class Main {
         try {
             switch (args[0]) {
                 case "predict": return new PredictCommand(rest).run(out);
+                case "attach": return AttachCommands.attach(rest, out);
+                case "detach": return AttachCommands.detach(rest, out);
+                case "list": return AttachCommands.list(rest, out);
+                case "status": return AttachCommands.status(rest, out);
                 case "help": case "--help": case "-h":
                     out.println(USAGE);
                     return 0;
@@ -40,6 +48,9 @@ public final class Main {
             err.println("tinygram: " + e.getMessage());
             err.println(USAGE);
             return 2;
+        } catch (AttachCommands.AttachException e) {
+            err.println("tinygram: " + e.getMessage());
+            return 1;
         }
     }
 }

@@ -50,14 +50,22 @@ public final class CoalesceStats {
         return writesBuffered.sum();
     }
 
+    public long bytesBuffered() {
+        return bytesBuffered.sum();
+    }
+
+    private static long micros(long nanos) {
+        return Math.max(1, (nanos + 999) / 1000);
+    }
+
     public String describe() {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "coalesced %d writes (%d B) into sends on:",
                 writesBuffered.sum(), bytesBuffered.sum()));
         for (Cause c : Cause.values()) b.append(' ').append(c.name().toLowerCase(Locale.ROOT)).append('=').append(flushes(c));
         if (gapQuantileNanos(0.5) >= 0) {
             b.append(String.format(Locale.ROOT, "; gaps between writes of one burst: p50 < %d us, p99 < %d us, "
-                    + "max < %d us", gapQuantileNanos(0.5) / 1000, gapQuantileNanos(0.99) / 1000,
-                    gapQuantileNanos(1.0) / 1000));
+                    + "max < %d us", micros(gapQuantileNanos(0.5)), micros(gapQuantileNanos(0.99)),
+                    micros(gapQuantileNanos(1.0))));
         }
         return b.toString();
     }

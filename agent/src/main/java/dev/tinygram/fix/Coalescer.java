@@ -31,6 +31,7 @@ public final class Coalescer {
     private long lastBufferedAt;
     private IOException failure;
     private boolean failureReported;
+    private boolean retired;
 
     public Coalescer(int bound, long maxDelayNanos, SocketWriter writer, FlushTimer timer, CoalesceStats stats,
                      LongSupplier clock) {
@@ -53,6 +54,7 @@ public final class Coalescer {
                 failureReported = true;
                 return failure;
             }
+            if (retired) return null;   // the mode changed: writes go straight to the socket again
             int length = data.remaining();
             if (CoalescingRule.passesThrough(length, bound)) {
                 IOException e = send(socket, CoalesceStats.Cause.LARGE_WRITE);
@@ -104,6 +106,21 @@ public final class Coalescer {
             IOException e = send(socket, cause);
             if (e != null) failureReported = true;
             return e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The mode changed away from coalescing: sends what is buffered and lets every later write through, so no
+     * write racing the change can be left in a buffer nobody flushes. Returns a failure to send, if any (kept
+     * for the application too).
+     */
+    public IOException retire(Object socket) {
+        lock.lock();
+        try {
+            retired = true;
+            return failure == null ? send(socket, CoalesceStats.Cause.CLOSE) : null;
         } finally {
             lock.unlock();
         }

@@ -13,10 +13,15 @@ public final class Nodelay {
      * application's own setOption.
      */
     public static void enable(Object socket) throws Exception {
+        set(socket, true);
+    }
+
+    /** Sets TCP_NODELAY to {@code on}; same calling rule as {@link #enable}. */
+    public static void set(Object socket, boolean on) throws Exception {
         if (socket instanceof SocketChannel) {
-            ((SocketChannel) socket).setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ((SocketChannel) socket).setOption(StandardSocketOptions.TCP_NODELAY, on);
         } else {
-            ((SocketOptions) socket).setOption(SocketOptions.TCP_NODELAY, Boolean.TRUE);
+            ((SocketOptions) socket).setOption(SocketOptions.TCP_NODELAY, on);
         }
     }
 }

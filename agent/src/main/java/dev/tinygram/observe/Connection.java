@@ -25,7 +25,10 @@ final class Connection {
     private final CallSites callSites;
 
     private boolean socketNodelay;
+    private boolean appNodelay;
     private volatile Coalescer coalescer;
+    /** The fix policy version this connection was last set up for. */
+    volatile int policyVersion = -1;
     /** What tinygram does on this connection: "none", "nodelay" or "coalesced". */
     private String action = "none";
 
@@ -42,6 +45,7 @@ final class Connection {
         this.model = model;
         this.callSites = callSites;
         this.socketNodelay = endpoint != null && endpoint.nodelay();
+        this.appNodelay = socketNodelay;
     }
 
     synchronized void write(long now, long bytes) {
@@ -98,6 +102,20 @@ final class Connection {
     synchronized void appNodelay(long now, boolean on) {
         model.onNodelay(now, on);
         socketNodelay = on;
+        appNodelay = on;
+    }
+
+    /** TCP_NODELAY as the application set it (or found it), whatever tinygram did since. */
+    synchronized boolean appNodelay() {
+        return appNodelay;
+    }
+
+    /** tinygram no longer fixes this connection; the socket is back to the application's own setting. */
+    synchronized void unfixed() {
+        socketNodelay = appNodelay;
+        action = "none";
+        fixedStack = null;
+        coalescer = null;
     }
 
     /** tinygram set TCP_NODELAY on the socket; the model keeps the application's own view. */
@@ -111,6 +129,12 @@ final class Connection {
     void coalesceWith(Coalescer coalescer) {
         this.coalescer = coalescer;
         fixedWith("coalesced");
+    }
+
+    /** The coalescer was retired (the mode changed): the connection is fixed with TCP_NODELAY alone, if at all. */
+    synchronized void dropCoalescer() {
+        coalescer = null;
+        if (action.equals("coalesced")) action = "nodelay";
     }
 
     Coalescer coalescer() {

@@ -9,14 +9,15 @@ import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.Coalescer;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.FlushTimer;
+import dev.tinygram.fix.Nodelay;
 import dev.tinygram.fix.SocketStreams;
 import dev.tinygram.fix.SocketWriter;
-import dev.tinygram.fix.Nodelay;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Receives the hooks' events and keeps one {@link Connection} per JDK socket object, in a weak identity map so
- * that state dies with the socket. Feeds each connection's decision core and hands findings to the sink.
+ * that state dies with the socket. Feeds each connection's decision core, hands findings to the sink, and applies
+ * the fix policy, which can change while the application runs: each connection catches up with the current policy
+ * at its next event.
  *
  * <p>Every handler may throw: the caller (the bridge, via {@link #install}) turns any throwable into the agent
  * standing down, never into an exception in the application.
@@ -35,11 +38,14 @@ public final class Tracker {
     private static final long LOOPBACK_RTT_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long DEFAULT_RTT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** Settings that shape the model and the fix. {@code mss <= 0} means "from the interface's MTU". */
-    public record Settings(Profile profile, int mss, int stackDepth, FixPolicy fix) {}
+    /** Settings that shape the model. {@code mss <= 0} means "from the interface's MTU". */
+    public record Settings(Profile profile, int mss, int stackDepth) {}
 
-    /** What coalescing needs, made once: null unless mode=coalesce. */
+    /** What coalescing needs: the JDK's own write, the delay timer, the counters. */
     public record Coalescing(SocketWriter writer, FlushTimer timer, CoalesceStats stats) {}
+
+    /** The fix in force, and its version: connections set up for an older one catch up at their next event. */
+    private record Policy(FixPolicy fix, Coalescing coalescing, int version) {}
 
     private final Settings settings;
     private final Endpoints endpoints;
@@ -53,17 +59,17 @@ public final class Tracker {
     private final Set<SelectableChannel> channelsAwaitingAnswer = ConcurrentHashMap.newKeySet();
     private final AtomicLong tracked = new AtomicLong();
     private final AtomicLong findings = new AtomicLong();
-
-    private final Coalescing coalescing;
     private final SocketStreams streams = new SocketStreams();
+    private volatile Policy policy;
 
-    public Tracker(Settings settings, Endpoints endpoints, FindingSink sink, LongSupplier clock, Coalescing coalescing) {
+    public Tracker(Settings settings, Endpoints endpoints, FindingSink sink, LongSupplier clock, FixPolicy fix,
+                   Coalescing coalescing) {
         this.settings = settings;
-        this.coalescing = coalescing;
         this.endpoints = endpoints;
         this.callSites = new CallSites(settings.stackDepth());
         this.sink = sink;
         this.clock = clock;
+        this.policy = new Policy(fix, coalescing, 0);
     }
 
     /** Points the bridge's hooks at this tracker; every failure inside stands the agent down through the bridge. */
@@ -88,24 +94,15 @@ public final class Tracker {
                 onFailure.accept(t);
             }
         };
-        if (coalescing != null) {
-            TinygramBridge.onFlush = (c, why) -> {
-                try {
-                    return flush(c, why);
-                } catch (Throwable t) {
-                    onFailure.accept(t);
-                    return null;
-                }
-            };
-            TinygramBridge.onCoalesce = (c, data) -> {
-                try {
-                    return coalesce(c, data);
-                } catch (Throwable t) {
-                    onFailure.accept(t);
-                    return null;
-                }
-            };
-        }
+        TinygramBridge.onFlush = (c, why) -> {
+            try {
+                return flush(c, why);
+            } catch (Throwable t) {
+                onFailure.accept(t);
+                return null;
+            }
+        };
+        installCoalesceHook(policy, onFailure);
         TinygramBridge.onWrite = (c, n) -> {
             try {
                 write(c, n);
@@ -115,12 +112,78 @@ public final class Tracker {
         };
     }
 
+    /**
+     * Changes the fix while the application runs. New writes stop being buffered at once when coalescing ends;
+     * each connection then catches up at its next event, and coalescers are retired (sent and let through) here,
+     * so nothing is left buffered.
+     */
+    public void changeFix(FixPolicy fix, Coalescing coalescing, Consumer<Throwable> onFailure) {
+        Policy next = new Policy(fix, coalescing, policy.version() + 1);
+        policy = next;
+        installCoalesceHook(next, onFailure);
+        if (coalescing == null) retireCoalescers();
+    }
+
+    /** Stands down: sends anything buffered, and gives every socket tinygram fixed back its own TCP_NODELAY. */
+    public void release() {
+        TinygramBridge.runAsAgent(() -> {
+            for (Map.Entry<Object, Connection> e : connections) {
+                Connection c = e.getValue();
+                if (c == untracked || !c.fixed()) continue;
+                try {
+                    Coalescer coalescer = c.coalescer();
+                    if (coalescer != null) coalescer.retire(e.getKey());
+                    if (!c.appNodelay()) Nodelay.set(e.getKey(), false);
+                } catch (Exception ignored) {
+                    // a socket that broke meanwhile: the application will see that itself
+                }
+                c.unfixed();
+            }
+        });
+    }
+
     public long connectionsTracked() {
         return tracked.get();
     }
 
+    /** Connections currently in the map (closed and collected ones drop out). */
+    public long connectionsOpen() {
+        long n = 0;
+        for (Map.Entry<Object, Connection> e : connections) {
+            if (e.getValue() != untracked) n++;
+        }
+        return n;
+    }
+
     public long findings() {
         return findings.get();
+    }
+
+    private void installCoalesceHook(Policy p, Consumer<Throwable> onFailure) {
+        if (p.coalescing() == null) {
+            TinygramBridge.onCoalesce = null;
+            return;
+        }
+        TinygramBridge.onCoalesce = (c, data) -> {
+            try {
+                return coalesce(c, data);
+            } catch (Throwable t) {
+                onFailure.accept(t);
+                return null;
+            }
+        };
+    }
+
+    private void retireCoalescers() {
+        TinygramBridge.runAsAgent(() -> {
+            for (Map.Entry<Object, Connection> e : connections) {
+                Coalescer coalescer = e.getValue().coalescer();
+                if (coalescer != null) {
+                    coalescer.retire(e.getKey());
+                    e.getValue().dropCoalescer();
+                }
+            }
+        });
     }
 
     // ---- handlers --------------------------------------------------------------------------------------------
@@ -158,7 +221,7 @@ public final class Tracker {
         return coalescer.write(socket, data);
     }
 
-    Object flush(Object socketOrStream, int why) throws IllegalAccessException {
+    Object flush(Object socketOrStream, int why) throws Exception {
         Object socket = why == TinygramBridge.EXPLICIT_FLUSH ? streams.socketOf(socketOrStream) : socketOrStream;
         if (socket == null) return null;
         Connection c = connections.get(socket);
@@ -185,7 +248,7 @@ public final class Tracker {
 
     /** scope=flagged: a predicted stall turns TCP_NODELAY on, which also pushes the held bytes out now. */
     private void onStallPredicted(Object socket, Connection c) throws Exception {
-        FixPolicy fix = settings.fix();
+        FixPolicy fix = policy.fix();
         if (fix.nodelay() && fix.flaggedOnly() && !c.fixed() && fix.appliesTo(c.endpoint)) {
             Nodelay.enable(socket);
             c.fixedWith("nodelay");
@@ -229,7 +292,7 @@ public final class Tracker {
         c.appNodelay(clock.getAsLong(), on);
         if (!on && c.fixed()) {
             Nodelay.enable(socket);
-            c.fixedWith("nodelay");
+            c.fixedWith(c.coalescer() != null ? "coalesced" : "nodelay");
             sink.nodelayRestored(c.endpoint, callSites.capture());
         }
     }
@@ -253,30 +316,55 @@ public final class Tracker {
 
     private Connection connection(Object socket, boolean fresh) throws Exception {
         Connection c = connections.get(socket);
-        if (c != null) return c;
-        Endpoint endpoint = endpoints.of(socket);
-        if (endpoint == null) {
-            // not a connected TCP socket; remember that only if it never will be one (a Unix-domain channel)
-            if (endpoints.neverTcp(socket)) connections.put(socket, untracked);
-            return untracked;
-        }
-        c = new Connection(endpoint, new ConnectionModel(config(endpoint, fresh)), callSites);
-        Connection raced = connections.putIfAbsent(socket, c);
-        if (raced != null) return raced;
-        tracked.incrementAndGet();
-        FixPolicy fix = settings.fix();
-        if (fix.nodelay() && !fix.flaggedOnly() && fix.appliesTo(endpoint)) {
-            Nodelay.enable(socket);
-            if (coalescing != null && endpoint.api() == Api.SOCKET) {
-                int bound = fix.coalesceBytes() > 0 ? fix.coalesceBytes() : c.mss();
-                c.coalesceWith(new Coalescer(bound, fix.maxDelayNanos(), coalescing.writer(), coalescing.timer(),
-                        coalescing.stats(), clock));
-            } else {
-                if (fix.coalesce()) sink.coalesceFallback(endpoint);
-                c.fixedWith("nodelay");
+        if (c == null) {
+            Endpoint endpoint = endpoints.of(socket);
+            if (endpoint == null) {
+                // not a connected TCP socket; remember that only if it never will be one (a Unix-domain channel)
+                if (endpoints.neverTcp(socket)) connections.put(socket, untracked);
+                return untracked;
             }
+            c = new Connection(endpoint, new ConnectionModel(config(endpoint, fresh)), callSites);
+            Connection raced = connections.putIfAbsent(socket, c);
+            if (raced != null) return raced;
+            tracked.incrementAndGet();
         }
+        if (c != untracked && c.policyVersion != policy.version()) applyPolicy(socket, c);
         return c;
+    }
+
+    /** Sets a connection up for the fix in force: nodelay, a coalescer, or back to the application's own. */
+    private void applyPolicy(Object socket, Connection c) throws Exception {
+        Policy p = policy;
+        synchronized (c) {
+            if (c.policyVersion == p.version()) return;
+            c.policyVersion = p.version();
+        }
+        FixPolicy fix = p.fix();
+        boolean applies = fix.fixes() && fix.appliesTo(c.endpoint);
+        boolean coalesce = applies && p.coalescing() != null && c.endpoint.api() == Api.SOCKET;
+        Coalescer old = c.coalescer();
+        if (old != null && !coalesce) {
+            old.retire(socket);
+            c.dropCoalescer();
+            old = null;
+        }
+        if (!applies || (fix.flaggedOnly() && !c.fixed())) {
+            if (c.fixed() && !c.appNodelay()) Nodelay.set(socket, false);
+            if (c.fixed()) c.unfixed();
+            return;
+        }
+        if (fix.flaggedOnly()) return;   // already fixed at its first predicted stall: keep it
+        Nodelay.enable(socket);
+        if (coalesce) {
+            if (old == null) {
+                int bound = fix.coalesceBytes() > 0 ? fix.coalesceBytes() : c.mss();
+                c.coalesceWith(new Coalescer(bound, fix.maxDelayNanos(), p.coalescing().writer(),
+                        p.coalescing().timer(), p.coalescing().stats(), clock));
+            }
+        } else {
+            if (fix.coalesce()) sink.coalesceFallback(c.endpoint);
+            c.fixedWith("nodelay");
+        }
     }
 
     private ConnectionModel.Config config(Endpoint endpoint, boolean fresh) {

@@ -24,8 +24,8 @@ public final class Findings implements FindingSink {
     static final long REPORT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Logger log;
-    private final ReportFile report;
-    private final String mode;
+    private volatile ReportFile report;
+    private volatile String mode;
     private final LongSupplier clock;
     private final Map<String, CallSiteStats> bySite = new ConcurrentHashMap<>();
     private final Map<Key, Pending> byConnectionAndSite = new ConcurrentHashMap<>();
@@ -60,6 +60,7 @@ public final class Findings implements FindingSink {
         if (f.outcome().confirmed()) stats.confirmed.increment();
         if (!f.action().equals("none")) stats.avoided.increment();
         stats.lostNanos.add(f.outcome().waitNanos());
+        StallEvent.emit(f, mode);
 
         long now = clock.getAsLong();
         Key key = new Key(f.endpoint(), site);
@@ -129,6 +130,62 @@ public final class Findings implements FindingSink {
                 // nothing more to write
             }
         }
+    }
+
+    /** The mode changed while running: later findings carry the new one. */
+    public void setMode(String mode) {
+        this.mode = mode;
+    }
+
+    /** A new report file (attach again with another report=): pending lines go to the old one first. */
+    public void setReport(ReportFile next) {
+        ReportFile old = report;
+        if (old == next) return;
+        flushPending();
+        report = next;
+        reportBroken = false;
+        if (old != null) {
+            try {
+                old.close();
+            } catch (IOException ignored) {
+                // nothing more to write there
+            }
+        }
+    }
+
+    public ReportFile report() {
+        return report;
+    }
+
+    /** Writes every aggregated line still pending. */
+    public void flushPending() {
+        byConnectionAndSite.values().forEach(this::flush);
+    }
+
+    /** Totals over every call site: occurrences, predicted, confirmed, avoided. */
+    public long[] totals() {
+        long[] t = new long[4];
+        for (CallSiteStats s : bySite.values()) {
+            t[0] += s.occurrences.sum();
+            t[1] += s.predicted.sum();
+            t[2] += s.confirmed.sum();
+            t[3] += s.avoided.sum();
+        }
+        return t;
+    }
+
+    /** Predicted stalls per call site. */
+    public Map<String, Long> predictedByCallSite() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        bySite.forEach((site, s) -> m.put(site, s.predicted.sum()));
+        return m;
+    }
+
+    /** Milliseconds spent waiting in predicted stalls, per call site. */
+    public Map<String, Double> millisWaitedByCallSite() {
+        Map<String, Double> m = new java.util.TreeMap<>();
+        bySite.forEach((site, s) -> m.put(site, s.lostNanos.sum() / 1e6));
+        return m;
     }
 
     /** One line per call site: occurrences, predicted, confirmed, time lost. */

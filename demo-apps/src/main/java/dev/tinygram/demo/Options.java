@@ -28,6 +28,7 @@ final class Options {
         m.put("--quiet", Kind.FLAG);
         m.put("--segments", Kind.FLAG);
         m.put("--nagle-after-connect", Kind.FLAG);
+        m.put("--duration", Kind.INT);
         return m;
     }
 

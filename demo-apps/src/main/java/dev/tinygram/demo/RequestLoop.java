@@ -24,6 +24,37 @@ final class RequestLoop {
         return run(warmup, requests, exchange, () -> { });
     }
 
+    /**
+     * Runs for {@code seconds} instead of a number of requests, printing each second's p50 as a line
+     * {@code SECOND n p50_ms=X requests=N} to {@code perSecond} (for watching a live fix take effect).
+     */
+    static Timing runFor(int seconds, Exchange exchange, java.io.PrintStream perSecond) throws IOException {
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        long[] all = new long[1024];
+        int n = 0;
+        int seq = 0;
+        int second = 1;
+        int secondFrom = 0;
+        long secondEnds = start + 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            long t0 = System.nanoTime();
+            exchange.run(seq++);
+            long t1 = System.nanoTime();
+            if (n == all.length) all = java.util.Arrays.copyOf(all, n * 2);
+            all[n++] = t1 - t0;
+            if (t1 >= secondEnds) {
+                Stats.Summary s = Stats.summarize(java.util.Arrays.copyOfRange(all, secondFrom, n), 1_000_000_000L);
+                perSecond.println("SECOND " + second + " p50_ms=" + Stats.ms(s.p50()) + " requests=" + (n - secondFrom));
+                perSecond.flush();
+                second++;
+                secondFrom = n;
+                secondEnds += 1_000_000_000L;
+            }
+        }
+        return new Timing(java.util.Arrays.copyOf(all, n), start, System.nanoTime());
+    }
+
     /** As {@link #run(int, int, Exchange)}, calling {@code atTimedStart} after the warm-up. */
     static Timing run(int warmup, int requests, Exchange exchange, Runnable atTimedStart) throws IOException {
         int seq = 0;

@@ -59,7 +59,7 @@ final class WwrClient extends RequestResponseDemo {
             OutputStream os = socket.getOutputStream(); // unbuffered on purpose
             InputStream in = socket.getInputStream();
             Segments.Count[] before = {Segments.Count.UNKNOWN};
-            timing = RequestLoop.run(warmup, requests, seq -> {
+            RequestLoop.Exchange exchange = seq -> {
                 byte[] body = Codec.requestBody(seq);
                 if (variant == Variant.ONE_WRITE) {
                     os.write(Codec.encode(seq, body)); // the application's own fix: one write per request
@@ -68,12 +68,18 @@ final class WwrClient extends RequestResponseDemo {
                     os.write(body); // tinygram:later-write
                 }
                 integrity.verify("client", Codec.readResponse(in, seq));
-            }, () -> before[0] = o.flag("--segments") ? Segments.of(socket) : Segments.Count.UNKNOWN);
+            };
+            if (o.has("--duration")) {
+                timing = RequestLoop.runFor(o.integer("--duration", 10, 1), exchange, out);   // for live attach
+            } else {
+                timing = RequestLoop.run(warmup, requests, exchange,
+                        () -> before[0] = o.flag("--segments") ? Segments.of(socket) : Segments.Count.UNKNOWN);
+            }
             after = o.flag("--segments") ? Segments.of(socket) : Segments.Count.UNKNOWN;
             segmentsBefore = before[0];
         }
         Result result = Result.latency(demo.name(), timing.summary());
-        Segments.perRequest(result, segmentsBefore, after, requests);
+        Segments.perRequest(result, segmentsBefore, after, timing.latencies().length);
         return demo.report(o, out, timing.summary(), integrity, result);
     }
 }

@@ -1,0 +1,41 @@
+package dev.tinygram.agent;
+
+import java.util.Map;
+
+/**
+ * {@code dev.tinygram:type=Agent}: what the agent does and has seen, for jconsole, jcmd or {@code status PID}.
+ * Setting {@code Mode} changes the mode live, as attaching again with {@code mode=} does.
+ */
+public interface AgentMXBean {
+    String OBJECT_NAME = "dev.tinygram:type=Agent";
+
+    String getVersion();
+
+    String getMode();
+
+    void setMode(String mode);
+
+    String getOptions();
+
+    long getConnectionsTracked();
+
+    long getConnectionsOpen();
+
+    long getWriteWriteReads();
+
+    long getStallsPredicted();
+
+    long getStallsConfirmed();
+
+    long getStallsAvoided();
+
+    long getWritesCoalesced();
+
+    long getBytesCoalesced();
+
+    Map<String, Long> getFlushesByCause();
+
+    Map<String, Long> getStallsPredictedByCallSite();
+
+    Map<String, Double> getMillisWaitedByCallSite();
+}
