@@ -66,11 +66,8 @@ final class FixBench implements Demo {
                     + " - build it first with: mvn -B -q -DskipTests package, or pass --agent PATH");
             return 2;
         }
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> launch = Files.isDirectory(self)
-                ? List.of("-cp", self.toString(), Demos.class.getName())
-                : List.of("-jar", self.toString());
+        String java = Tour.javaBinary();
+        List<String> launch = Tour.launch(self);
 
         Map<Variant, List<Map<String, String>>> results = new LinkedHashMap<>();
         for (Variant v : VARIANTS) results.put(v, new ArrayList<>());

@@ -76,6 +76,19 @@ final class Tour implements Demo {
         return Path.of(Tour.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
     }
 
+    /** The java binary running this JVM, for child JVMs of the same JDK. */
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** How a child JVM runs a demo from the same jar (or classes directory) as this one. */
+    static List<String> launch(Path self) {
+        return Files.isDirectory(self)
+                ? List.of("-cp", self.toString(), Demos.class.getName())
+                : List.of("-jar", self.toString());
+    }
+
     /** {@code <dir of tinygram-demos.jar>/../../agent/target/tinygram-agent.jar}. */
     static Path defaultAgent(Path codeSource) {
         return codeSource.getParent().resolve("../../agent/target/tinygram-agent.jar").normalize();
@@ -100,11 +113,8 @@ final class Tour implements Demo {
                     + " - build it first with: mvn -B -q -DskipTests package (in the repository root), or pass --agent PATH");
             return 2;
         }
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> launch = Files.isDirectory(self)
-                ? List.of("-cp", self.toString(), Demos.class.getName())
-                : List.of("-jar", self.toString());
+        String java = javaBinary();
+        List<String> launch = launch(self);
         if (!o.quiet()) {
             out.println("tour: JDK " + Runtime.version().feature() + " (" + java + "), agent " + agent);
         }
