@@ -39,6 +39,10 @@ final class Tour implements Demo {
             new Child("interactive", List.of(), false, true));
 
     /** Outcome of one child JVM. {@code findings} is null when there was no report file. */
+    /** Each demo runs without the agent, with it observing, and with it fixing. */
+    private static final String[] RUN_LABELS = {"without agent", "with agent, observe", "with agent, mode=coalesce"};
+    private static final String[] RUN_AGENT_ARGS = {"", "", "mode=coalesce"};
+
     record Run(int exit, boolean timedOut, Map<String, String> result, Integer findings, List<String> stderr) {
         boolean failed() {
             return timedOut || exit != 0 || result.isEmpty();
@@ -126,20 +130,21 @@ final class Tour implements Demo {
             if (c.requestResponse()) {
                 args.addAll(passThrough);
             }
-            Run[] pair = new Run[2];
-            for (int withAgent = 0; withAgent < 2; withAgent++) {
+            Run[] pair = new Run[RUN_LABELS.length];
+            for (int run = 0; run < RUN_LABELS.length; run++) {
                 n++;
                 if (!o.quiet()) {
-                    err.println("tour: [" + n + "/" + CHILDREN.size() * 2 + "] " + c.label()
-                            + (withAgent == 1 ? " (with agent)" : " (without agent)"));
+                    err.println("tour: [" + n + "/" + CHILDREN.size() * RUN_LABELS.length + "] " + c.label() + " ("
+                            + RUN_LABELS[run] + ")");
                 }
-                pair[withAgent] = runChild(java, launch, c.demo(), args, withAgent == 1 ? agent : null, "", timeout);
+                pair[run] = runChild(java, launch, c.demo(), args, run == 0 ? null : agent, RUN_AGENT_ARGS[run], timeout);
             }
             runs.add(pair);
         }
 
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"demo", "p50 without agent", "p50 with agent (observe)", "findings", "expected"});
+        rows.add(new String[] {"demo", "p50 without agent", "p50 with agent (observe)", "findings", "expected",
+                "p50 with agent (mode=coalesce)"});
         int failedRuns = 0;
         long findingsTotal = 0;
         boolean anyFindings = false;
@@ -156,16 +161,17 @@ final class Tour implements Demo {
                 anyFindings = true;
                 findingsTotal += with.findings();
             }
+            Run fixed = runs.get(i)[2];
             rows.add(new String[] {c.label(), cell(without), cell(with),
                     with.findings() == null ? "-" : String.valueOf(with.findings()),
-                    c.stalls() ? "stall" : "no stall"});
+                    c.stalls() ? "stall" : "no stall", cell(fixed)});
         }
         printTable(out, rows);
         for (int i = 0; i < CHILDREN.size(); i++) {
-            for (int w = 0; w < 2; w++) {
+            for (int w = 0; w < RUN_LABELS.length; w++) {
                 Run r = runs.get(i)[w];
                 if (r.failed()) {
-                    err.println("tour: " + CHILDREN.get(i).label() + (w == 1 ? " (with agent)" : " (without agent)")
+                    err.println("tour: " + CHILDREN.get(i).label() + " (" + RUN_LABELS[w] + ")"
                             + (r.timedOut() ? " timed out after " + timeout + " s" : " exited with status " + r.exit()));
                     int from = Math.max(0, r.stderr().size() - 5);
                     for (String line : r.stderr().subList(from, r.stderr().size())) {
@@ -175,7 +181,7 @@ final class Tour implements Demo {
             }
         }
         out.println(new Result(name())
-                .put("runs", CHILDREN.size() * 2)
+                .put("runs", CHILDREN.size() * RUN_LABELS.length)
                 .put("failed_runs", failedRuns)
                 .put("findings", anyFindings ? String.valueOf(findingsTotal) : "-")
                 .put("jdk", Runtime.version().feature()));
