@@ -15,7 +15,6 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -70,9 +69,9 @@ class AttachIT {
                 && f.get("callSite").asText().contains("dev.tinygram.demo.WwrClient")), findings.toString());
     }
 
-    @Test
-    void attachingAgainSwitchesTheModeWithoutHookingTwice() throws Exception {
-        Jdks.Jdk jdk = Jdks.current();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void attachingAgainSwitchesTheModeWithoutHookingTwice(Jdks.Jdk jdk) throws Exception {
         try (LiveDemo demo = new LiveDemo(jdk, List.of(), "wwr-client", "--duration", "12")) {
             demo.awaitSecond(p50 -> p50 >= 30, 10, "the stall");
             assertEquals(0, cli(jdk, "attach", String.valueOf(demo.pid()), "mode=observe").exit());
@@ -101,9 +100,9 @@ class AttachIT {
         return Long.parseLong(after.substring(0, after.indexOf(' ')));
     }
 
-    @Test
-    void jmxShowsTheCountersAndSettingTheModeTakesEffect() throws Exception {
-        Jdks.Jdk jdk = Jdks.current();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void jmxShowsTheCountersAndSettingTheModeTakesEffect(Jdks.Jdk jdk) throws Exception {
         try (LiveDemo demo = new LiveDemo(jdk, List.of(Forked.agentOption("log=warn")), "wwr-client", "--duration",
                 "12")) {
             demo.awaitSecond(p50 -> p50 >= 30, 10, "the stall");
@@ -132,9 +131,9 @@ class AttachIT {
         }
     }
 
-    @Test
-    void jfrRecordingHoldsTheFindings() throws Exception {
-        Jdks.Jdk jdk = Jdks.current();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void jfrRecordingHoldsTheFindings(Jdks.Jdk jdk) throws Exception {
         Path recording = Files.createTempFile("tinygram-", ".jfr");
         Forked.Run run = Forked.run(List.of(jdk.java(), "-XX:StartFlightRecording=filename=" + recording,
                 Forked.agentOption("log=warn"), "-jar", Forked.DEMOS_JAR.toString(), "wwr-client", "--requests", "8"));
@@ -154,9 +153,9 @@ class AttachIT {
         Files.deleteIfExists(recording);
     }
 
-    @Test
-    void badPidOrBadOptionsGetAClearErrorAndLeaveTheTargetAlone() throws Exception {
-        Jdks.Jdk jdk = Jdks.current();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void badPidOrBadOptionsGetAClearErrorAndLeaveTheTargetAlone(Jdks.Jdk jdk) throws Exception {
         Forked.Run none = cli(jdk, "attach", "99999999");
         assertEquals(1, none.exit(), none.toString());
         assertTrue(none.stderr().contains("99999999: no such process"), none.stderr());
