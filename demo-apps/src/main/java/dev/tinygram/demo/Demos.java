@@ -1,7 +1,11 @@
 package dev.tinygram.demo;
 
+import dev.tinygram.demo.bench.Bench;
+import dev.tinygram.demo.bench.MemoryBench;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Entry point: {@code java -jar tinygram-demos.jar NAME [options]}. Each demo runs its own server
@@ -21,7 +25,36 @@ public final class Demos {
             new WwrClientNoDelay(),
             new WriteOnceClient(),
             new FixBench(),
+            new External(Bench.NAME, Bench.DESCRIPTION, Bench.SYNOPSIS, Bench.OPTIONS, Bench::run),
+            new External(MemoryBench.NAME, MemoryBench.DESCRIPTION, MemoryBench.SYNOPSIS, MemoryBench.OPTIONS,
+                    MemoryBench::run),
             new Tour());
+
+    /** A command implemented outside this package; it gets its options by name, flags as "true". */
+    private record External(String name, String description, String synopsis, Map<String, String> spec,
+                            Command command) implements Demo {
+        interface Command {
+            int run(Map<String, String> options, PrintStream out, PrintStream err) throws Exception;
+        }
+
+        @Override
+        public Map<String, Options.Kind> options() {
+            Map<String, Options.Kind> m = new LinkedHashMap<>();
+            spec.forEach((k, kind) -> m.put(k, Options.Kind.valueOf(kind)));
+            return m;
+        }
+
+        @Override
+        public int run(Options o, PrintStream out, PrintStream err) throws Exception {
+            Map<String, String> given = new LinkedHashMap<>();
+            for (String k : spec.keySet()) {
+                if (o.has(k)) {
+                    given.put(k, o.flag(k) ? "true" : o.string(k, ""));
+                }
+            }
+            return command.run(given, out, err);
+        }
+    }
 
     private Demos() {
     }

@@ -29,6 +29,7 @@ final class Options {
         m.put("--segments", Kind.FLAG);
         m.put("--nagle-after-connect", Kind.FLAG);
         m.put("--duration", Kind.INT);
+        m.put("--latencies", Kind.STRING);
         return m;
     }
 

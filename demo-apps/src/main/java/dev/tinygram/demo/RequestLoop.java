@@ -20,6 +20,13 @@ final class RequestLoop {
     private RequestLoop() {
     }
 
+    /** Writes each timed latency, in nanoseconds, one per line (for plotting). */
+    static void writeLatencies(Timing timing, java.nio.file.Path file) throws IOException {
+        StringBuilder sb = new StringBuilder(timing.latencies().length * 8);
+        for (long l : timing.latencies()) sb.append(l).append('\n');
+        java.nio.file.Files.writeString(file, sb);
+    }
+
     static Timing run(int warmup, int requests, Exchange exchange) throws IOException {
         return run(warmup, requests, exchange, () -> { });
     }

@@ -38,7 +38,8 @@ final class WwrClient extends RequestResponseDemo {
 
     /**
      * Shared with {@link WwrClientNoDelay} and {@link WriteOnceClient}, which differ only in {@code variant}.
-     * With {@code --segments}, the RESULT line also says how many segments each timed request cost.
+     * With {@code --segments}, the RESULT line also says how many segments each timed request cost; with
+     * {@code --latencies FILE}, each timed latency is written to FILE (nanoseconds, one per line).
      */
     static int run(RequestResponseDemo demo, Options o, PrintStream out, PrintStream err, Variant variant)
             throws Exception {
@@ -77,6 +78,9 @@ final class WwrClient extends RequestResponseDemo {
             }
             after = o.flag("--segments") ? Segments.of(socket) : Segments.Count.UNKNOWN;
             segmentsBefore = before[0];
+        }
+        if (o.has("--latencies")) {
+            RequestLoop.writeLatencies(timing, java.nio.file.Path.of(o.string("--latencies", "")));
         }
         Result result = Result.latency(demo.name(), timing.summary());
         Segments.perRequest(result, segmentsBefore, after, timing.latencies().length);
