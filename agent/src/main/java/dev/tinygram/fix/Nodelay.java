@@ -18,10 +18,14 @@ public final class Nodelay {
 
     /** Sets TCP_NODELAY to {@code on}; same calling rule as {@link #enable}. */
     public static void set(Object socket, boolean on) throws Exception {
-        if (socket instanceof SocketChannel) {
-            ((SocketChannel) socket).setOption(StandardSocketOptions.TCP_NODELAY, on);
-        } else {
-            ((SocketOptions) socket).setOption(SocketOptions.TCP_NODELAY, on);
+        try {
+            if (socket instanceof SocketChannel) {
+                ((SocketChannel) socket).setOption(StandardSocketOptions.TCP_NODELAY, on);
+            } else {
+                ((SocketOptions) socket).setOption(SocketOptions.TCP_NODELAY, on);
+            }
+        } catch (java.io.IOException closed) {
+            // closed or closing: nothing to set, and the application will hear of it from its own call
         }
     }
 }

@@ -194,6 +194,8 @@ public final class Tracker {
 
     void close(Object socket) {
         Connection c = connections.remove(socket);
+        Coalescer coalescer = c == null ? null : c.coalescer();
+        if (coalescer != null) coalescer.retire(socket);
         if (socket instanceof SelectableChannel) channelsAwaitingAnswer.remove(socket);
         if (c != null && c != untracked) sink.closed(c.endpoint);
     }
@@ -277,9 +279,13 @@ public final class Tracker {
         }
     }
 
+    /** Output is shut down: later writes must fail in the JDK as they would without tinygram, not be buffered. */
     void shutdownOutput(Object socket) throws Exception {
         Connection c = connection(socket, false);
-        if (c != untracked) c.shutdownOutput(clock.getAsLong());
+        if (c == untracked) return;
+        c.shutdownOutput(clock.getAsLong());
+        Coalescer coalescer = c.coalescer();
+        if (coalescer != null) coalescer.retire(socket);
     }
 
     /**
@@ -317,11 +323,16 @@ public final class Tracker {
     private Connection connection(Object socket, boolean fresh) throws Exception {
         Connection c = connections.get(socket);
         if (c == null) {
-            Endpoint endpoint = endpoints.of(socket);
-            if (endpoint == null) {
-                // not a connected TCP socket; remember that only if it never will be one (a Unix-domain channel)
-                if (endpoints.neverTcp(socket)) connections.put(socket, untracked);
-                return untracked;
+            Endpoint endpoint;
+            try {
+                endpoint = endpoints.of(socket);
+                if (endpoint == null) {
+                    // not a connected TCP socket; remember that only if it never will be one (Unix domain)
+                    if (endpoints.neverTcp(socket)) connections.put(socket, untracked);
+                    return untracked;
+                }
+            } catch (IOException closed) {
+                return untracked;   // used after close (the JDK call will say so to the application): not ours
             }
             c = new Connection(endpoint, new ConnectionModel(config(endpoint, fresh)), callSites);
             Connection raced = connections.putIfAbsent(socket, c);
