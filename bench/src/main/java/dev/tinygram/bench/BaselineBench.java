@@ -1,0 +1,70 @@
+package dev.tinygram.bench;
+
+import dev.tinygram.bootstrap.TinygramBridge;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Reference costs. {@code hooksOff}: the same four {@link TinygramBridge} calls as
+ * {@code ObserveBench.writeWriteRead} with no handler installed (every hook null), as after detach or a stand-down
+ * with the advice still in place: the fixed cost of the hooks themselves (a volatile read and a null check per
+ * call). {@code nanoTime}: one {@code System.nanoTime()}, the clock the tracker reads once per event.
+ *
+ * <p>JMH configuration: as {@link ObserveBench} (1 fork, 3 x 1 s warmup, 5 x 1 s measurement, AverageTime, ns,
+ * one thread); {@code hooksOff} is ns per bridge call.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.net=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Thread)
+public class BaselineBench {
+    private static final long BYTES = 100;
+
+    private Rig rig;
+    private Object conn;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        rig = new Rig().open(false);
+        conn = rig.impl;
+        TinygramBridge.clear();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        try {
+            if (TinygramBridge.onWrite != null) throw new IllegalStateException("a hook was installed");
+        } finally {
+            rig.close();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(4)
+    public void hooksOff() {
+        TinygramBridge.write(conn, BYTES);
+        TinygramBridge.write(conn, BYTES);
+        TinygramBridge.readStart(conn);
+        TinygramBridge.readEnd(conn, BYTES);
+    }
+
+    @Benchmark
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+}

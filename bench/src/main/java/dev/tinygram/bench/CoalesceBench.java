@@ -1,0 +1,98 @@
+package dev.tinygram.bench;
+
+import dev.tinygram.bootstrap.TinygramBridge;
+import dev.tinygram.fix.CoalesceStats;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * mode=coalesce, through {@link TinygramBridge} as the socket advice calls it: {@code streamWrite} (what
+ * {@code NioSocketImpl.write} is turned into) and {@code flush(conn, BEFORE_READ)} (what every socket read starts
+ * with), into a {@code Tracker} with coalescing (maxDelay=1ms, buffer bound one MSS of the loopback interface,
+ * TCP_NODELAY set on the socket as the agent does), on a real loopback connection whose server side a thread
+ * drains.
+ *
+ * <p>{@code writer}: {@code jdk} sends the buffer with the agent's {@code JdkWriter} ({@code NioSocketImpl.write},
+ * a real send() on loopback: the real cost of a flush); {@code noop} drops it, leaving the agent's own work.
+ *
+ * <ul>
+ *   <li>{@code streamWriteFlush}: streamWrite 100 B (buffered), flush: 2 bridge calls, one send per invocation.</li>
+ *   <li>{@code writeWriteRead}: streamWrite 100 B twice (both buffered), flush (one send of 200 B), readStart,
+ *       readEnd(100 B): the 5 bridge calls a write-write-read makes on a socket in mode=coalesce. The model still
+ *       sees the application's own Nagle, so each cycle records an (avoided) write-write-read finding, reusing
+ *       the connection's first stack.</li>
+ * </ul>
+ *
+ * <p>JMH configuration: as {@link ObserveBench} (1 fork with the two --add-opens, 3 x 1 s warmup, 5 x 1 s
+ * measurement, AverageTime, ns per bridge call, one thread); the drainer is a second thread. Trial teardown fails
+ * the run if the tracker stood down or nothing was buffered and flushed.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.net=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@State(Scope.Thread)
+public class CoalesceBench {
+    private static final int BYTES = 100;
+
+    @Param({"jdk", "noop"})
+    public String writer;
+
+    private final byte[] data = new byte[BYTES];
+    private Rig rig;
+    private Object conn;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        rig = new Rig().open(true).coalesce(writer.equals("jdk") ? Rig.jdkWriter() : Rig.noopWriter());
+        conn = rig.impl;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown(BenchmarkParams params) throws Exception {
+        try {
+            rig.check(params.getBenchmark());
+            CoalesceStats s = rig.stats;
+            System.out.println("[tinygram] " + s.describe() + "; findings " + rig.tracker.findings());
+            if (s.writesBuffered() == 0 || s.flushes(CoalesceStats.Cause.READ) == 0) {
+                throw new IllegalStateException("nothing was coalesced: " + s.describe());
+            }
+        } finally {
+            rig.close();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public void streamWriteFlush(Blackhole bh) {
+        bh.consume(TinygramBridge.streamWrite(conn, data, 0, BYTES));
+        bh.consume(TinygramBridge.flush(conn, TinygramBridge.BEFORE_READ));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(5)
+    public void writeWriteRead(Blackhole bh) {
+        bh.consume(TinygramBridge.streamWrite(conn, data, 0, BYTES));
+        bh.consume(TinygramBridge.streamWrite(conn, data, 0, BYTES));
+        bh.consume(TinygramBridge.flush(conn, TinygramBridge.BEFORE_READ));
+        TinygramBridge.readStart(conn);
+        TinygramBridge.readEnd(conn, BYTES);
+    }
+}
