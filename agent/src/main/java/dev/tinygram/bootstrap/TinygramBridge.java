@@ -155,16 +155,6 @@ public final class TinygramBridge {
         }
     }
 
-    /** Whether the agent is listening at all: advice skips argument work when it is not. */
-    public static boolean active() {
-        return onWrite != null;
-    }
-
-    /** Whether the current thread is inside agent work (for the agent's own checks). */
-    public static boolean inAgent() {
-        return IN_HOOK.get()[0];
-    }
-
     /** Removes every hook: the JDK code runs on exactly as it would without the agent. */
     public static void clear() {
         onWrite = null;

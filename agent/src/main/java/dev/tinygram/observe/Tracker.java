@@ -94,14 +94,6 @@ public final class Tracker {
                 onFailure.accept(t);
             }
         };
-        TinygramBridge.onFlush = (c, why) -> {
-            try {
-                return flush(c, why);
-            } catch (Throwable t) {
-                onFailure.accept(t);
-                return null;
-            }
-        };
         installCoalesceHook(policy, onFailure);
         TinygramBridge.onWrite = (c, n) -> {
             try {
@@ -159,11 +151,24 @@ public final class Tracker {
         return findings.get();
     }
 
+    /**
+     * The write and flush hooks exist only while coalescing: otherwise a read, or any flush() in the JVM, would
+     * come into the agent only to find nothing buffered.
+     */
     private void installCoalesceHook(Policy p, Consumer<Throwable> onFailure) {
         if (p.coalescing() == null) {
             TinygramBridge.onCoalesce = null;
+            TinygramBridge.onFlush = null;
             return;
         }
+        TinygramBridge.onFlush = (c, why) -> {
+            try {
+                return flush(c, why);
+            } catch (Throwable t) {
+                onFailure.accept(t);
+                return null;
+            }
+        };
         TinygramBridge.onCoalesce = (c, data) -> {
             try {
                 return coalesce(c, data);
