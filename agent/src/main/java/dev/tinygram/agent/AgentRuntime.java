@@ -4,6 +4,7 @@ import dev.tinygram.bootstrap.TinygramBridge;
 import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.FlushTimer;
 import dev.tinygram.fix.JdkWriter;
+import dev.tinygram.fix.SendThreads;
 import dev.tinygram.hooks.HookTarget;
 import dev.tinygram.hooks.HookTargets;
 import dev.tinygram.observe.CallSites;
@@ -178,7 +179,7 @@ final class AgentRuntime {
         if (coalescing == null) {
             try {
                 coalescing = new Tracker.Coalescing(new JdkWriter(), new FlushTimer(options.fix().maxDelayNanos()),
-                        new CoalesceStats());
+                        new SendThreads(), new CoalesceStats());
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("coalescing needs sun.nio.ch.NioSocketImpl.write", e);
             }

@@ -3,91 +3,115 @@ package dev.tinygram.fix;
 import dev.tinygram.core.CoalescingRule;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
  * One socket's user-space Nagle. Small writes are copied into a buffer of at most {@code bound} bytes and sent as
- * one write when the application waits to read, when the next write would fill a segment, on shutdown or close,
- * or after {@code maxDelay}. A write of a whole segment or more sends the buffer and then goes through itself,
- * uncopied.
+ * one write when the application waits to read, when the next write would fill a segment, on flush, shutdown or
+ * close, or after {@code maxDelay}. A write of a whole segment or more sends the buffer and then goes through
+ * itself, uncopied.
  *
- * <p>One lock orders everything that reaches the socket through here, so bytes leave in the order they were
- * written and are sent exactly once. A failed send is kept: every later operation on the socket throws it, as
- * the kernel would keep failing, so no write reports success for bytes that cannot be delivered.
+ * <p><b>Order.</b> One permit guards the buffer and is held across every send, so bytes leave in the order they
+ * were written and exactly once. It is a semaphore, not a lock, so that a send can be handed to another thread
+ * with the permit still held: nothing can be buffered or sent between the hand-off and the send.
+ *
+ * <p><b>Who may block.</b> A send blocks when the peer stops reading. Without tinygram the thread that wrote the
+ * bytes would block in its write, and only that one, so only an application thread that writes or flushes sends
+ * itself: a writer whose write fills the buffer, an explicit flush or shutdownOutput, and a reader or close on the
+ * thread that wrote everything buffered. A reader on another thread, or the flush timer, hands the send to
+ * {@link SendThreads} and goes on: a reader that blocked on the peer's reading could deadlock an application whose
+ * peer waits for it to read first, and one stuck peer must not delay the timer for every other socket.
+ *
+ * <p><b>Close.</b> A close from another thread never waits behind an application thread blocked in a send: the
+ * close goes ahead and that thread gets the error, as a write blocked in the kernel does. It waits at most
+ * {@link #CLOSE_WAIT_NANOS} for a send thread's send (bytes whose writes have returned), then goes ahead too.
+ *
+ * <p><b>Errors.</b> A failed send is kept: every later operation on the socket throws it, as the kernel would
+ * keep failing, so no write reports success for bytes that cannot be delivered.
  */
 public final class Coalescer {
+    /**
+     * How long a close waits for bytes whose writes have returned to reach the kernel, when the peer reads slowly
+     * or not at all, before it goes ahead anyway (the kernel would keep trying; a closed socket cannot).
+     */
+    static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private final int bound;
     private final long maxDelayNanos;
     private final SocketWriter writer;
     private final FlushTimer timer;
+    private final Executor senders;
     private final CoalesceStats stats;
     private final LongSupplier clock;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Semaphore permit = new Semaphore(1);
 
+    // guarded by the permit
     private byte[] buffer = new byte[256];
     private int count;
     private long firstBufferedAt;
     private long lastBufferedAt;
+    /** The thread that wrote every byte buffered, or null when several did. */
+    private Thread writtenBy;
     private IOException failure;
     private boolean failureReported;
-    private boolean retired;
 
-    public Coalescer(int bound, long maxDelayNanos, SocketWriter writer, FlushTimer timer, CoalesceStats stats,
-                     LongSupplier clock) {
+    /** An application thread is in a send: if it blocks on the peer, it is where its own write would be. */
+    private volatile boolean writerSending;
+    /** Someone found the permit taken and wants the buffer sent: the holder hands it off when it lets go. */
+    private volatile boolean flushWanted;
+    /** Output is ending (close, shutdownOutput) or the mode changed: nothing more is buffered. */
+    private volatile boolean retired;
+
+    public Coalescer(int bound, long maxDelayNanos, SocketWriter writer, FlushTimer timer, Executor senders,
+                     CoalesceStats stats, LongSupplier clock) {
         this.bound = bound;
         this.maxDelayNanos = maxDelayNanos;
         this.writer = writer;
         this.timer = timer;
+        this.senders = senders;
         this.stats = stats;
         this.clock = clock;
     }
 
     /**
      * The application writes {@code data} (its remaining bytes). Returns {@code Boolean.TRUE} when they are
-     * buffered, null when the JDK write should go ahead itself, or the IOException the write must throw.
+     * buffered, null when the JDK write should go ahead itself, or the IOException the write must throw. Waits,
+     * as the JDK's own write would, while another send is under way.
      */
     public Object write(Object socket, ByteBuffer data) {
-        lock.lock();
+        permit.acquireUninterruptibly();
         try {
-            if (failure != null) {
-                failureReported = true;
-                return failure;
-            }
-            if (retired) return null;   // the mode changed: writes go straight to the socket again
+            if (failure != null) return reported(failure);
             int length = data.remaining();
-            if (CoalescingRule.passesThrough(length, bound)) {
-                IOException e = send(socket, CoalesceStats.Cause.LARGE_WRITE);
-                if (e != null) failureReported = true;
-                return e;   // null on success: the JDK write goes ahead with the application's own array
+            if (retired || CoalescingRule.passesThrough(length, bound)) {
+                // null on success: the JDK write goes ahead with the application's own array, after what is buffered
+                return reported(send(socket, retired ? CoalesceStats.Cause.CLOSE : CoalesceStats.Cause.LARGE_WRITE));
             }
             if (CoalescingRule.fillsSegment(count, length, bound)) {
                 IOException e = send(socket, CoalesceStats.Cause.FULL);
-                if (e != null) {
-                    failureReported = true;
-                    return e;
-                }
+                if (e != null) return reported(e);
+                if (retired) return null;   // closed while that send blocked: the JDK says so to the write
             }
-            long now = clock.getAsLong();
-            if (count == 0) {
-                firstBufferedAt = now;
-                timer.watch(this, socket);
-            } else {
-                stats.writeGap(now - lastBufferedAt);
-            }
-            lastBufferedAt = now;
-            if (buffer.length < count + length) {
-                byte[] bigger = new byte[Math.min(bound, Math.max(buffer.length * 2, count + length))];
-                System.arraycopy(buffer, 0, bigger, 0, count);
-                buffer = bigger;
-            }
-            data.get(buffer, count, length);
-            count += length;
-            stats.writesBuffered.increment();
-            stats.bytesBuffered.add(length);
+            buffer(socket, data, length);
             return Boolean.TRUE;
         } finally {
-            lock.unlock();
+            release(socket);
+        }
+    }
+
+    /** A write to make while the peer's answer is awaited on another thread: what is buffered goes first. */
+    public IOException sendThenWriteThrough(Object socket) {
+        permit.acquireUninterruptibly();
+        try {
+            if (failure != null) return reported(failure);
+            return reported(send(socket, CoalesceStats.Cause.READ));
+        } finally {
+            release(socket);
         }
     }
 
@@ -96,62 +120,174 @@ public final class Coalescer {
      * failure only if the application has not been told of it yet: closing a broken socket is what it should do.
      */
     public IOException flush(Object socket, CoalesceStats.Cause cause) {
-        lock.lock();
-        try {
-            if (failure != null) {
-                if (cause == CoalesceStats.Cause.CLOSE && failureReported) return null;
-                failureReported = true;
-                return failure;
-            }
-            IOException e = send(socket, cause);
-            if (e != null) failureReported = true;
-            return e;
-        } finally {
-            lock.unlock();
+        switch (cause) {
+            case READ: return beforeRead(socket);
+            case CLOSE: return drain(socket, cause);
+            case SHUTDOWN:
+                retired = true;   // later writes go to the JDK, which refuses them after the FIN
+                return flushNow(socket, cause);
+            default: return flushNow(socket, cause);
         }
     }
 
     /**
-     * The mode changed away from coalescing: sends what is buffered and lets every later write through, so no
-     * write racing the change can be left in a buffer nobody flushes. Returns a failure to send, if any (kept
-     * for the application too).
+     * The mode changed away from coalescing: what is buffered is sent (waiting for it at most
+     * {@link #CLOSE_WAIT_NANOS}), and every later write goes straight to the socket. Returns once nothing is left
+     * that a write straight to the JDK could overtake.
      */
-    public IOException retire(Object socket) {
-        lock.lock();
-        try {
-            retired = true;
-            return failure == null ? send(socket, CoalesceStats.Cause.CLOSE) : null;
-        } finally {
-            lock.unlock();
-        }
+    public void retire(Object socket) {
+        drain(socket, CoalesceStats.Cause.CLOSE);
+    }
+
+    /** Output ended (close, shutdownOutput, already flushed): a later write goes to the JDK, which refuses it. */
+    public void outputEnded() {
+        retired = true;
     }
 
     /**
-     * From the timer: sends the buffer if its first bytes have waited {@code maxDelay}. Returns whether the
-     * buffer is now empty (or the socket failed), so the timer can stop watching it.
+     * From the timer: hands the buffer to a send thread if its first bytes have waited {@code maxDelay}. Returns
+     * whether the timer can stop watching it (sent, empty or failed).
      */
     boolean flushIfOverdue(Object socket) {
-        if (!lock.tryLock()) return false;   // the application is using the socket: look again next tick
-        try {
-            if (failure != null || count == 0) return true;
-            if (!CoalescingRule.overdue(firstBufferedAt, clock.getAsLong(), maxDelayNanos)) return false;
-            send(socket, CoalesceStats.Cause.DELAY);
+        if (!permit.tryAcquire()) return false;   // the application is using the socket: look again next tick
+        if (failure != null || count == 0) {
+            release(socket);
             return true;
-        } finally {
-            lock.unlock();
         }
+        if (!CoalescingRule.overdue(firstBufferedAt, clock.getAsLong(), maxDelayNanos)) {
+            release(socket);
+            return false;
+        }
+        handOff(socket, CoalesceStats.Cause.DELAY, null);
+        return true;
     }
 
     public int buffered() {
-        lock.lock();
+        permit.acquireUninterruptibly();
         try {
             return count;
         } finally {
-            lock.unlock();
+            permit.release();
         }
     }
 
+    // ---- the causes ------------------------------------------------------------------------------------------
+
+    /**
+     * The application is about to wait for data. The thread that wrote what is buffered sends it itself (the
+     * usual write-write-read); for any other thread it is handed off, and if the permit is busy, the holder hands
+     * it off when done. Never blocks on the peer.
+     */
+    private IOException beforeRead(Object socket) {
+        if (!permit.tryAcquire()) {
+            wantFlush(socket);
+            return null;
+        }
+        if (failure != null) {
+            IOException e = reported(failure);
+            release(socket);
+            return e;
+        }
+        if (count == 0) {
+            release(socket);
+            return null;
+        }
+        if (writtenBy == Thread.currentThread()) {
+            try {
+                return reported(send(socket, CoalesceStats.Cause.READ));
+            } finally {
+                release(socket);
+            }
+        }
+        handOff(socket, CoalesceStats.Cause.READ, null);
+        return null;
+    }
+
+    /** An explicit flush(): the caller waits as it would in a write. */
+    private IOException flushNow(Object socket, CoalesceStats.Cause cause) {
+        permit.acquireUninterruptibly();
+        try {
+            if (failure != null) return reported(failure);
+            return reported(send(socket, cause));
+        } finally {
+            release(socket);
+        }
+    }
+
+    /**
+     * Close or a mode change: what is buffered goes out first, but never at the price of a close that hangs on a
+     * peer that stopped reading, which the close is often meant to give up on. An application thread blocked in a
+     * send is where its own write would be without tinygram: the close goes ahead and that thread gets the error,
+     * as the JDK's close gives it to a blocked write. A send thread's send, for bytes whose writes have returned,
+     * is waited for at most {@link #CLOSE_WAIT_NANOS}. The thread that wrote the bytes sends them itself.
+     */
+    private IOException drain(Object socket, CoalesceStats.Cause cause) {
+        retired = true;   // a write racing this goes straight to the JDK, which accepts or refuses it itself
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        if (!acquireUnlessWriterBlocked(deadline)) return null;   // the close itself ends that send
+        if (failure != null) {
+            IOException e = cause == CoalesceStats.Cause.CLOSE && failureReported ? null : reported(failure);
+            release(socket);
+            return e;
+        }
+        if (count == 0) {
+            release(socket);
+            return null;
+        }
+        if (writtenBy == Thread.currentThread()) {
+            try {
+                return reported(send(socket, cause));
+            } finally {
+                release(socket);
+            }
+        }
+        CountDownLatch sent = new CountDownLatch(1);
+        handOff(socket, cause, sent);
+        if (!awaitBefore(sent, deadline) || !permit.tryAcquire()) return null;   // kept for the next operation
+        try {
+            return failure != null && !failureReported ? reported(failure) : null;
+        } finally {
+            release(socket);
+        }
+    }
+
+    // ---- the buffer and the permit ---------------------------------------------------------------------------
+
+    private void buffer(Object socket, ByteBuffer data, int length) {
+        long now = clock.getAsLong();
+        Thread current = Thread.currentThread();
+        if (count == 0) {
+            firstBufferedAt = now;
+            writtenBy = current;
+            timer.watch(this, socket);
+        } else {
+            stats.writeGap(now - lastBufferedAt);
+            if (writtenBy != current) writtenBy = null;
+        }
+        lastBufferedAt = now;
+        if (buffer.length < count + length) {
+            byte[] bigger = new byte[Math.min(bound, Math.max(buffer.length * 2, count + length))];
+            System.arraycopy(buffer, 0, bigger, 0, count);
+            buffer = bigger;
+        }
+        data.get(buffer, count, length);
+        count += length;
+        stats.writesBuffered.increment();
+        stats.bytesBuffered.add(length);
+    }
+
+    /** Holding the permit, on an application thread: writes the buffer to the socket, or keeps why it could not. */
     private IOException send(Object socket, CoalesceStats.Cause cause) {
+        writerSending = true;
+        try {
+            return sendBuffer(socket, cause);
+        } finally {
+            writerSending = false;
+        }
+    }
+
+    private IOException sendBuffer(Object socket, CoalesceStats.Cause cause) {
+        flushWanted = false;   // whatever was wanted goes now
         if (count == 0) return null;
         try {
             writer.write(socket, buffer, 0, count);
@@ -162,6 +298,83 @@ public final class Coalescer {
             failure = e;
             count = 0;
             return e;
+        }
+    }
+
+    /** Holding the permit, with bytes buffered: a send thread sends them and then lets the permit go. */
+    private void handOff(Object socket, CoalesceStats.Cause cause, CountDownLatch sent) {
+        Runnable task = () -> {
+            try {
+                sendBuffer(socket, cause);
+            } finally {
+                release(socket);
+                if (sent != null) sent.countDown();
+            }
+        };
+        try {
+            senders.execute(task);
+        } catch (RuntimeException | Error e) {
+            task.run();   // no thread to be had: send here rather than lose the bytes
+        }
+    }
+
+    /** Lets the permit go; if someone wanted a flush meanwhile and bytes are buffered, hands that off. */
+    private void release(Object socket) {
+        permit.release();
+        if (flushWanted) wantFlush(socket);
+    }
+
+    /**
+     * Asks for the buffer to go out without waiting for it. Whoever holds the permit sees the flag as it lets go
+     * (it reads it after releasing, and we set it before trying), so a request is never lost between the two.
+     */
+    private void wantFlush(Object socket) {
+        flushWanted = true;
+        if (!permit.tryAcquire()) return;
+        flushWanted = false;
+        if (count > 0 && failure == null) {
+            handOff(socket, CoalesceStats.Cause.READ, null);
+        } else {
+            release(socket);
+        }
+    }
+
+    private IOException reported(IOException e) {
+        if (e != null) failureReported = true;
+        return e;
+    }
+
+    /** Takes the permit before {@code deadline}, giving up early once the holder is an application thread's send. */
+    private boolean acquireUnlessWriterBlocked(long deadline) {
+        boolean interrupted = false;
+        try {
+            while (!permit.tryAcquire()) {
+                long left = deadline - System.nanoTime();
+                if (writerSending || left <= 0) return false;
+                try {
+                    if (permit.tryAcquire(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS)) return true;
+                } catch (InterruptedException e) {
+                    interrupted = true;   // the close still happens; the flag is the application's
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean awaitBefore(CountDownLatch latch, long deadline) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return latch.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.Coalescer;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.FlushTimer;
+import dev.tinygram.fix.SendThreads;
 import dev.tinygram.fix.Nodelay;
 import dev.tinygram.fix.SocketStreams;
 import dev.tinygram.fix.SocketWriter;
@@ -42,7 +43,7 @@ public final class Tracker {
     public record Settings(Profile profile, int mss, int stackDepth) {}
 
     /** What coalescing needs: the JDK's own write, the delay timer, the counters. */
-    public record Coalescing(SocketWriter writer, FlushTimer timer, CoalesceStats stats) {}
+    public record Coalescing(SocketWriter writer, FlushTimer timer, SendThreads senders, CoalesceStats stats) {}
 
     /** The fix in force, and its version: connections set up for an older one catch up at their next event. */
     private record Policy(FixPolicy fix, Coalescing coalescing, int version) {}
@@ -112,8 +113,9 @@ public final class Tracker {
     public void changeFix(FixPolicy fix, Coalescing coalescing, Consumer<Throwable> onFailure) {
         Policy next = new Policy(fix, coalescing, policy.version() + 1);
         policy = next;
-        installCoalesceHook(next, onFailure);
+        // Drained before the hooks go: a write that bypassed a coalescer still holding bytes would overtake them.
         if (coalescing == null) retireCoalescers();
+        installCoalesceHook(next, onFailure);
     }
 
     /** Stands down: sends anything buffered, and gives every socket tinygram fixed back its own TCP_NODELAY. */
@@ -200,7 +202,7 @@ public final class Tracker {
     void close(Object socket) {
         Connection c = connections.remove(socket);
         Coalescer coalescer = c == null ? null : c.coalescer();
-        if (coalescer != null) coalescer.retire(socket);
+        if (coalescer != null) coalescer.outputEnded();   // flushed just before, by the close hook
         if (socket instanceof SelectableChannel) channelsAwaitingAnswer.remove(socket);
         if (c != null && c != untracked) sink.closed(c.endpoint);
     }
@@ -224,7 +226,7 @@ public final class Tracker {
         c.write(clock.getAsLong(), data.remaining());
         Coalescer coalescer = c.coalescer();
         if (coalescer == null) return null;
-        if (c.reading()) return coalescer.flush(socket, CoalesceStats.Cause.READ);
+        if (c.reading()) return coalescer.sendThenWriteThrough(socket);
         return coalescer.write(socket, data);
     }
 
@@ -290,7 +292,7 @@ public final class Tracker {
         if (c == untracked) return;
         c.shutdownOutput(clock.getAsLong());
         Coalescer coalescer = c.coalescer();
-        if (coalescer != null) coalescer.retire(socket);
+        if (coalescer != null) coalescer.outputEnded();   // flushed just before, by the shutdown hook
     }
 
     /**
@@ -375,7 +377,7 @@ public final class Tracker {
             if (old == null) {
                 int bound = fix.coalesceBytes() > 0 ? fix.coalesceBytes() : c.mss();
                 c.coalesceWith(new Coalescer(bound, fix.maxDelayNanos(), p.coalescing().writer(),
-                        p.coalescing().timer(), p.coalescing().stats(), clock));
+                        p.coalescing().timer(), p.coalescing().senders(), p.coalescing().stats(), clock));
             }
         } else {
             if (fix.coalesce()) sink.coalesceFallback(c.endpoint);

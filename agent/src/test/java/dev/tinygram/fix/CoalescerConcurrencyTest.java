@@ -39,7 +39,7 @@ class CoalescerConcurrencyTest {
         Recorder recorder = new Recorder();
         CoalesceStats stats = new CoalesceStats();
         Coalescer coalescer = new Coalescer(BOUND, TimeUnit.MICROSECONDS.toNanos(100), recorder,
-                new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), stats, System::nanoTime);
+                new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), new SendThreads(), stats, System::nanoTime);
         CountDownLatch start = new CountDownLatch(1);
         List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();

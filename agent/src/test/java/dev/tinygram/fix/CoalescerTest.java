@@ -23,7 +23,7 @@ class CoalescerTest {
     private final Object jdk = new Object();
     private final Recorder recorder = new Recorder();
     private final CoalesceStats stats = new CoalesceStats();
-    private final Coalescer coalescer = new Coalescer(BOUND, NEVER, recorder, TIMER, stats, System::nanoTime);
+    private final Coalescer coalescer = new Coalescer(BOUND, NEVER, recorder, TIMER, new SendThreads(), stats, System::nanoTime);
 
     private static byte[] bytes(int length, int seed) {
         byte[] b = new byte[length];
@@ -258,17 +258,39 @@ class CoalescerTest {
         write(bytes(60, 3));                      // FULL
         write(bytes(BOUND, 4));                   // LARGE_WRITE sends the 60
         write(bytes(10, 5));
-        coalescer.flush(socket, Cause.SHUTDOWN);
+        coalescer.flush(socket, Cause.FLUSH);
         write(bytes(10, 6));
         coalescer.flush(socket, Cause.CLOSE);
         coalescer.flush(socket, Cause.CLOSE);     // empty: not counted
         assertEquals(1, stats.flushes(Cause.READ));
         assertEquals(1, stats.flushes(Cause.FULL));
         assertEquals(1, stats.flushes(Cause.LARGE_WRITE));
-        assertEquals(1, stats.flushes(Cause.SHUTDOWN));
+        assertEquals(1, stats.flushes(Cause.FLUSH));
         assertEquals(1, stats.flushes(Cause.CLOSE));
         assertEquals(0, stats.flushes(Cause.DELAY));
         assertEquals(5, recorder.calls().size());
+    }
+
+    @Test
+    void shutdownSendsTheBufferAndLaterWritesGoStraightToTheSocket() throws IOException {
+        byte[] a = bytes(10, 1), b = bytes(10, 2);
+        appWrite(a);
+        assertNull(coalescer.flush(socket, Cause.SHUTDOWN));
+        assertEquals(1, stats.flushes(Cause.SHUTDOWN));
+        assertNull(write(b), "after shutdownOutput the JDK gets the write, and refuses it itself");
+        assertEquals(0, coalescer.buffered());
+        assertArrayEquals(a, recorder.bytes());
+    }
+
+    @Test
+    void retiredCoalescerSendsWhatIsBufferedBeforeLettingAWriteThrough() throws IOException {
+        byte[] a = bytes(10, 1), b = bytes(10, 2), c = bytes(10, 3);
+        appWrite(a);
+        coalescer.outputEnded();
+        appWrite(b);
+        appWrite(c);
+        assertArrayEquals(concat(a, b, c), recorder.bytes(), "the buffered bytes first, then the writes, in order");
+        assertEquals(0, coalescer.buffered());
     }
 
     @Test

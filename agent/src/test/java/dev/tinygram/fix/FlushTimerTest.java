@@ -31,7 +31,7 @@ class FlushTimerTest {
     @Test
     void bytesThatWaitedMaxDelayAreSent() throws InterruptedException {
         Coalescer c = new Coalescer(BOUND, TimeUnit.MILLISECONDS.toNanos(2), recorder,
-                new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), stats, System::nanoTime);
+                new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), new SendThreads(), stats, System::nanoTime);
         c.write(socket, ByteBuffer.wrap(new byte[] {1, 2, 3}));
         c.write(socket, ByteBuffer.wrap(new byte[] {4, 5}));
         assertTrue(eventually(() -> recorder.size() == 5), "the timer sends the buffer after maxDelay");
@@ -44,7 +44,7 @@ class FlushTimerTest {
     @Test
     void timerDoesNotSendBeforeMaxDelay() throws InterruptedException {
         AtomicLong clock = new AtomicLong(0);
-        Coalescer c = new Coalescer(BOUND, 1000, recorder, new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), stats, clock::get);
+        Coalescer c = new Coalescer(BOUND, 1000, recorder, new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), new SendThreads(), stats, clock::get);
         c.write(socket, ByteBuffer.wrap(new byte[] {1}));
         clock.set(999);
         Thread.sleep(100);
@@ -57,7 +57,7 @@ class FlushTimerTest {
     @Test
     void earlierDeadlineDoesNotSendLaterBytesEarly() throws InterruptedException {
         AtomicLong clock = new AtomicLong(0);
-        Coalescer c = new Coalescer(BOUND, 1000, recorder, new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), stats, clock::get);
+        Coalescer c = new Coalescer(BOUND, 1000, recorder, new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), new SendThreads(), stats, clock::get);
         c.write(socket, ByteBuffer.wrap(new byte[] {1}));      // deadline 1000
         c.flush(socket, Cause.READ);                           // sent before its deadline
         clock.set(900);
@@ -75,7 +75,7 @@ class FlushTimerTest {
     @Test
     void failedTimedSendIsThrownByTheNextOperation() throws InterruptedException {
         AtomicLong clock = new AtomicLong(0);
-        Coalescer c = new Coalescer(BOUND, 1000, recorder, new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), stats, clock::get);
+        Coalescer c = new Coalescer(BOUND, 1000, recorder, new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), new SendThreads(), stats, clock::get);
         IOException broken = new IOException("reset");
         c.write(socket, ByteBuffer.wrap(new byte[] {1}));
         recorder.failWith(broken);
@@ -89,7 +89,7 @@ class FlushTimerTest {
     @Test
     void closeReportsAFailureNobodyWasToldOf() throws InterruptedException {
         AtomicLong clock = new AtomicLong(0);
-        Coalescer c = new Coalescer(BOUND, 1000, recorder, new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), stats, clock::get);
+        Coalescer c = new Coalescer(BOUND, 1000, recorder, new FlushTimer(TimeUnit.MILLISECONDS.toNanos(2)), new SendThreads(), stats, clock::get);
         IOException broken = new IOException("reset");
         c.write(socket, ByteBuffer.wrap(new byte[] {1}));
         recorder.failWith(broken);

@@ -2,6 +2,7 @@ package dev.tinygram.bench;
 
 import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.Coalescer;
+import dev.tinygram.fix.SendThreads;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,7 +47,8 @@ public class CoalescerBench {
     @Setup(Level.Trial)
     public void setUp() {
         stats = new CoalesceStats();
-        coalescer = new Coalescer(BOUND, Rig.MAX_DELAY_NANOS, Rig.noopWriter(), Rig.timer(), stats, System::nanoTime);
+        coalescer = new Coalescer(BOUND, Rig.MAX_DELAY_NANOS, Rig.noopWriter(), Rig.timer(),
+                new SendThreads(), stats, System::nanoTime);
     }
 
     @TearDown(Level.Trial)

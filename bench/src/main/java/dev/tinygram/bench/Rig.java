@@ -6,6 +6,7 @@ import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.FlushTimer;
 import dev.tinygram.fix.JdkWriter;
+import dev.tinygram.fix.SendThreads;
 import dev.tinygram.fix.SocketWriter;
 import dev.tinygram.observe.CallSites;
 import dev.tinygram.observe.Endpoints;
@@ -109,7 +110,7 @@ final class Rig {
     Rig coalesce(SocketWriter writer) throws Exception {
         FixPolicy fix = new FixPolicy(true, true, false, List.of(), List.of(), MAX_DELAY_NANOS, 0);
         stats = new CoalesceStats();
-        return install("coalesce", fix, new Tracker.Coalescing(writer, timer(), stats), System::nanoTime);
+        return install("coalesce", fix, new Tracker.Coalescing(writer, timer(), new SendThreads(), stats), System::nanoTime);
     }
 
     static SocketWriter jdkWriter() throws ReflectiveOperationException {

@@ -54,51 +54,31 @@ class IntegrityIT {
         return MODES.stream().flatMap(m -> APIS.stream().map(a -> Arguments.of(m, a)));
     }
 
-    /**
-     * Known bug, open in the fix-mode issue: mode=coalesce on a java.net.Socket holds its lock while a send blocks on
-     * a peer that stopped reading, so a reader, a close or the flush timer can wait behind it (the slow-reader,
-     * stall and abort scenarios hang or time out; no byte was ever lost or reordered). Those cases run only with
-     * -Dtinygram.it.integrity.coalesceStress=true until it is fixed; channels, which coalesce falls back to
-     * nodelay for, run always.
-     */
-    static final String COALESCE_STRESS = "tinygram.it.integrity.coalesceStress";
-
-    private static void assumeCoalesceStressOrNotCoalescingASocket(String mode, String api) {
-        Assumptions.assumeTrue(!mode.equals("coalesce") || api.equals("channel") || Boolean.getBoolean(COALESCE_STRESS),
-                "known bug: coalesce on a Socket can block behind a stalled peer; run with -D" + COALESCE_STRESS
-                        + "=true");
-    }
-
     @ParameterizedTest(name = "mode={0} api={1}")
     @MethodSource("modesAndApis")
     void nothingIsLostDuplicatedOrReorderedAndErrorsReachTheApp(String mode, String api) throws Exception {
-        assumeCoalesceStressOrNotCoalescingASocket(mode, api);
         runMixed(mode, "", api, MATRIX, seed(mode, api, 1));
     }
 
     @Test
     void coalesceWithMaxDelay500us() throws Exception {
-        assumeCoalesceStressOrNotCoalescingASocket("coalesce", "socket");
         runMixed("coalesce", ",maxDelay=500us", "socket", MATRIX, seed("coalesce-500us", "socket", 2));
     }
 
     @Test
     void coalesceLongRun() throws Exception {
-        assumeCoalesceStressOrNotCoalescingASocket("coalesce", "socket");
         runMixed("coalesce", "", "socket", LONG_RUN, seed("coalesce-long", "socket", 3));
     }
 
     /** SSLSocket writes its TLS records through the socket the agent coalesces: a byte out of place fails the MAC. */
     @Test
     void coalesceUnderTls() throws Exception {
-        assumeCoalesceStressOrNotCoalescingASocket("coalesce", "socket");
         runMixed(Jdks.current(), "coalesce", "", "ssl", 150, seed("coalesce", "ssl", 6), List.of());
     }
 
     /** The same on the newest JDK beside this one (21+), every thread of the app virtual. */
     @Test
     void coalesceWithVirtualThreadsOnTheNewestJdk() throws Exception {
-        assumeCoalesceStressOrNotCoalescingASocket("coalesce", "socket");
         Jdks.Jdk newest = Jdks.all().get(Jdks.all().size() - 1);
         Assumptions.assumeTrue(newest.feature() >= 21, "no JDK 21+ beside " + Jdks.current());
         runMixed(newest, "coalesce", "", "socket", 300, seed("coalesce-virtual", "socket", 7),
@@ -113,7 +93,6 @@ class IntegrityIT {
     @ParameterizedTest(name = "mode={0} api={1}")
     @MethodSource("modesAndApis")
     void socketsClosedUnderTheAppGiveIOExceptionsAndKeepTheAgentRunning(String mode, String api) throws Exception {
-        assumeCoalesceStressOrNotCoalescingASocket(mode, api);
         runMixed(Jdks.current(), mode, "", api, 24, seed(mode, api, 8),
                 List.of("--scenarios", "stall-close,write-after-close"));
     }
