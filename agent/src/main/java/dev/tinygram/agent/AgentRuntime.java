@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import org.slf4j.Logger;
 
 /**
@@ -133,7 +132,7 @@ final class AgentRuntime {
         t.release();
         TinygramBridge.clear();
         try {
-            hooks.transformer().reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+            hooks.reset(instrumentation);
         } catch (Throwable e) {
             log.warn("could not restore every JDK class ({}); the hooks stay, inert", e.toString());
         }
@@ -164,7 +163,7 @@ final class AgentRuntime {
             Installer.Installed hooks = installed;
             if (hooks != null) {
                 try {
-                    hooks.transformer().reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+                    hooks.reset(instrumentation);
                 } catch (Throwable ignored) {
                     // the hooks are already inert: the bridge has no handlers
                 }
