@@ -18,6 +18,7 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.TypeResolutionStrategy;
 import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
 import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.matcher.LatentMatcher;
@@ -39,7 +40,9 @@ final class HookTransformer implements ClassFileTransformer {
             .with(TypeValidation.DISABLED)
             .with(Implementation.Context.Disabled.Factory.INSTANCE)
             .with(InstrumentedType.Factory.Default.FROZEN)
-            .with(VisibilityBridgeStrategy.Default.NEVER);
+            .with(VisibilityBridgeStrategy.Default.NEVER)
+            // advice goes on methods the class declares: no need to analyse the whole hierarchy's methods
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
 
     HookTransformer(Map<String, List<HookTarget>> byType) {
         this.byType = byType;
