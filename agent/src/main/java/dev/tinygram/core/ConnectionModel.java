@@ -58,6 +58,10 @@ public final class ConnectionModel {
     private boolean reading;
     private long readStartedAt;
     private StallPrediction readPrediction;
+    /** The prediction of the read that ended last. */
+    private StallPrediction lastPrediction;
+    /** The last no-stall answer, handed out again while nothing in it changes: most reads predict nothing. */
+    private StallPrediction noStall;
 
     public ConnectionModel(Config config) {
         this(config, ModelTrace.NONE);
@@ -78,15 +82,29 @@ public final class ConnectionModel {
 
     /** The application wrote {@code bytes} at {@code now}. */
     public WriteDecision onWrite(long now, long bytes) {
+        long sentBefore = sentBytes;
+        WriteReason why = write(now, bytes);
+        return new WriteDecision(sentBytes - sentBefore, queuedBytes, why);
+    }
+
+    /**
+     * The same as {@link #onWrite}, for a caller that needs only whether bytes are now held: the agent calls it
+     * on every write, where a decision object per write would be garbage per write.
+     */
+    public boolean onWriteHeld(long now, long bytes) {
+        write(now, bytes);
+        return queuedBytes > 0;
+    }
+
+    private WriteReason write(long now, long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("negative write: " + bytes);
         now = advanceTo(now);
-        long sentBefore = sentBytes;
         queuedBytes += bytes;
         WriteReason why = transmit(now);
         wroteSinceLastRead = true;
         lastWriteAt = now;
         heldSinceLastRead |= queuedBytes > 0;
-        return new WriteDecision(sentBytes - sentBefore, queuedBytes, why);
+        return why;
     }
 
     /** TCP_NODELAY changed; turning it on pushes whatever is held. Returns the bytes that left. */
@@ -123,16 +141,27 @@ public final class ConnectionModel {
      * non-blocking read). A read that was never started is taken to have started now.
      */
     public ReadOutcome onReadEnd(long now, long bytes) {
+        long waited = endRead(now, bytes) - readStartedAt;
+        return new ReadOutcome(lastPrediction, waited, confirms(lastPrediction, waited));
+    }
+
+    /** The same as {@link #onReadEnd}, for a caller that will not report this read: nothing allocated. */
+    public void onReadEndUnreported(long now, long bytes) {
+        endRead(now, bytes);
+    }
+
+    /** Ends the read; returns the (monotonic) time it ended. */
+    private long endRead(long now, long bytes) {
         now = advanceTo(now);
         if (!reading) onReadStart(now);
         StallPrediction predicted = readPrediction;
-        long waited = now - readStartedAt;
+        lastPrediction = predicted;
         if (bytes > 0) learnFromPeerData(now, predicted);
         reading = false;
         readPrediction = null;
         wroteSinceLastRead = false;
         heldSinceLastRead = false;
-        return new ReadOutcome(predicted, waited, confirms(predicted, waited));
+        return now;
     }
 
     // ---- state, for callers and tests ------------------------------------------------------------------------
@@ -294,7 +323,13 @@ public final class ConnectionModel {
     private StallPrediction predictStall(long now) {
         Segment blocker = profile.senderRule() == SenderRule.MINSHALL ? lastSmallSegmentUnacked : inFlight.peekLast();
         if (queuedBytes == 0 || blocker == null || !blocker.ackDelayed) {
-            return StallPrediction.none(queuedBytes, peerInteractive, peerRcvMss, profile.delayedAckNanos());
+            StallPrediction none = noStall;
+            if (none == null || none.heldBytes() != queuedBytes || none.peerInteractive() != peerInteractive
+                    || none.peerRcvMss() != peerRcvMss) {
+                none = StallPrediction.none(queuedBytes, peerInteractive, peerRcvMss, profile.delayedAckNanos());
+                noStall = none;
+            }
+            return none;
         }
         long expected = ackArrival(blocker) - now;
         long upper = expected + profile.maxDelayedAckNanos() - profile.delayedAckNanos();

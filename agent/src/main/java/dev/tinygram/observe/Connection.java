@@ -3,7 +3,6 @@ package dev.tinygram.observe;
 import dev.tinygram.core.ConnectionModel;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
-import dev.tinygram.core.WriteDecision;
 import dev.tinygram.fix.Coalescer;
 import java.time.Instant;
 import java.util.Arrays;
@@ -49,14 +48,14 @@ final class Connection {
     }
 
     synchronized void write(long now, long bytes) {
-        WriteDecision decision = model.onWrite(now, bytes);
+        boolean held = model.onWriteHeld(now, bytes);
         if (burstWrites < MAX_BURST_SIZES) {
             if (burstWrites == burst.length) burst = Arrays.copyOf(burst, burst.length * 2);
             burst[burstWrites] = bytes;
         }
         burstWrites++;
         burstNodelay = socketNodelay;
-        if (decision.held() && heldWriteStack == null) {
+        if (held && heldWriteStack == null) {
             // In a fix mode nothing stalls, and a stack walk per request would cost more than the request: a
             // connection's later findings reuse its first stack.
             heldWriteStack = fixedStack != null ? fixedStack : callSites.capture();
@@ -84,12 +83,13 @@ final class Connection {
      */
     synchronized Finding readEnd(long now, long bytes) {
         if (!reading) readStart(now);
-        StallPrediction predicted = readPrediction;
-        ReadOutcome outcome = model.onReadEnd(now, bytes);
         Finding finding = null;
         if (heldWriteStack != null && burstWrites > 1) {
+            ReadOutcome outcome = model.onReadEnd(now, bytes);
             long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
             finding = new Finding(Instant.now(), endpoint, burstNodelay, sizes, outcome, heldWriteStack, action);
+        } else {
+            model.onReadEndUnreported(now, bytes);
         }
         reading = false;
         readPrediction = null;
