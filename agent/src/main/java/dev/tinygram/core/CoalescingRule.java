@@ -18,6 +18,16 @@ public final class CoalescingRule {
         return NagleRule.isFullSegment(bufferedBytes + writeBytes, bound);
     }
 
+    /**
+     * The first write after the application's last read, on a connection whose last burst (its writes between two
+     * reads) was that one write alone: nothing is likely to join it, so holding it until the next read would only
+     * delay it. Nagle too sends such a write at once, nothing being unacknowledged. A server whose every response
+     * is one write keeps its latency; a client that writes a request in pieces is still coalesced.
+     */
+    public static boolean sendsAtOnce(boolean startsBurst, int previousBurstWrites) {
+        return startsBurst && previousBurstWrites == 1;
+    }
+
     /** Buffered bytes have waited their longest. */
     public static boolean overdue(long firstBufferedAt, long now, long maxDelayNanos) {
         return now - firstBufferedAt >= maxDelayNanos;

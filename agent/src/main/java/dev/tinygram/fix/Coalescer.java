@@ -162,6 +162,16 @@ public final class Coalescer {
         return true;
     }
 
+    /** For the timer, after it stopped watching: whether bytes may be buffered (or the permit is busy). */
+    boolean mayHaveBuffered(Object socket) {
+        if (!permit.tryAcquire()) return true;
+        try {
+            return count > 0 && failure == null;
+        } finally {
+            release(socket);
+        }
+    }
+
     public int buffered() {
         permit.acquireUninterruptibly();
         try {

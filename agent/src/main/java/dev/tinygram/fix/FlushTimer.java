@@ -2,7 +2,7 @@ package dev.tinygram.fix;
 
 import dev.tinygram.bootstrap.TinygramBridge;
 import java.util.Iterator;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,12 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * request/response app does not wake a thread per request.
  */
 public final class FlushTimer {
-    private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
+    /** Coalescer to its socket. Keyed by the coalescer's identity: a request/response app re-adds it per request. */
+    private final Map<Coalescer, Object> pending = new ConcurrentHashMap<>();
     private final long tickNanos;
     private final Thread thread;
     private volatile boolean idle;
-
-    private record Pending(Coalescer coalescer, Object socket) {}
 
     public FlushTimer(long maxDelayNanos) {
         this.tickNanos = Math.max(1, maxDelayNanos / 2);
@@ -30,7 +29,7 @@ public final class FlushTimer {
 
     /** A coalescer started a buffer on {@code socket}; it is checked until it is empty. */
     public void watch(Coalescer coalescer, Object socket) {
-        if (pending.add(new Pending(coalescer, socket)) && idle) LockSupport.unpark(thread);
+        if (pending.putIfAbsent(coalescer, socket) == null && idle) LockSupport.unpark(thread);
     }
 
     private void run() {
@@ -47,10 +46,15 @@ public final class FlushTimer {
     }
 
     private void tick() {
-        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
-            Pending p = it.next();
+        for (Iterator<Map.Entry<Coalescer, Object>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Coalescer, Object> p = it.next();
             try {
-                if (p.coalescer().flushIfOverdue(p.socket())) it.remove();
+                if (p.getKey().flushIfOverdue(p.getValue())) {
+                    it.remove();
+                    // A writer that started a new buffer meanwhile found the entry still here and did not add it
+                    // again: look once more, or its bytes could wait for the next read instead of maxDelay.
+                    if (p.getKey().mayHaveBuffered(p.getValue())) watch(p.getKey(), p.getValue());
+                }
             } catch (Throwable t) {
                 it.remove();   // a failed send is kept by its coalescer for the application
             }

@@ -1,5 +1,6 @@
 package dev.tinygram.observe;
 
+import dev.tinygram.core.CoalescingRule;
 import dev.tinygram.core.ConnectionModel;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
@@ -33,9 +34,14 @@ final class Connection {
 
     private long[] burst = new long[4];
     private int burstWrites;
+    /** Writes in the burst before this one (between the two reads before), 0 before the first. */
+    private int previousBurstWrites;
     private boolean burstNodelay;
     private List<StackTraceElement> heldWriteStack;
     private List<StackTraceElement> fixedStack;
+    /** The call site of {@link #heldWriteStack}, formatted once per stack, not once per finding. */
+    private String heldWriteSite;
+    private String fixedSite;
     private boolean reading;
     private StallPrediction readPrediction;
 
@@ -58,8 +64,17 @@ final class Connection {
         if (held && heldWriteStack == null) {
             // In a fix mode nothing stalls, and a stack walk per request would cost more than the request: a
             // connection's later findings reuse its first stack.
-            heldWriteStack = fixedStack != null ? fixedStack : callSites.capture();
-            if (!action.equals("none")) fixedStack = heldWriteStack;
+            if (fixedStack != null) {
+                heldWriteStack = fixedStack;
+                heldWriteSite = fixedSite;
+            } else {
+                heldWriteStack = callSites.capture();
+                heldWriteSite = CallSites.callSite(heldWriteStack);
+            }
+            if (!action.equals("none")) {
+                fixedStack = heldWriteStack;
+                fixedSite = heldWriteSite;
+            }
         }
         // A reader blocked on another thread is now waiting for the answer to this burst.
         if (reading) readPrediction = model.onReadStart(now);
@@ -71,6 +86,11 @@ final class Connection {
         reading = true;
         readPrediction = model.onReadStart(now);
         return readPrediction;
+    }
+
+    /** The write just made starts a burst that, like the one before, is likely one write alone. */
+    synchronized boolean writeStartsBurstAfterSingleWrite() {
+        return CoalescingRule.sendsAtOnce(burstWrites == 1, previousBurstWrites);
     }
 
     synchronized boolean reading() {
@@ -87,12 +107,14 @@ final class Connection {
         if (heldWriteStack != null && burstWrites > 1) {
             ReadOutcome outcome = model.onReadEnd(now, bytes);
             long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
-            finding = new Finding(Instant.now(), endpoint, burstNodelay, sizes, outcome, heldWriteStack, action);
+            finding = new Finding(Instant.now(), endpoint, burstNodelay, sizes, outcome, heldWriteStack,
+                    heldWriteSite, action);
         } else {
             model.onReadEndUnreported(now, bytes);
         }
         reading = false;
         readPrediction = null;
+        if (burstWrites > 0) previousBurstWrites = burstWrites;
         burstWrites = 0;
         heldWriteStack = null;
         return finding;
@@ -115,6 +137,7 @@ final class Connection {
         socketNodelay = appNodelay;
         action = "none";
         fixedStack = null;
+        fixedSite = null;
         coalescer = null;
     }
 

@@ -14,18 +14,15 @@ import java.util.List;
  * @param writes     the sizes of the burst's writes, in order
  * @param outcome    the core's prediction and the measured wait
  * @param stack      where the first held write of the burst was made
+ * @param callSite   the first frame of it outside the JDK and the agent, as {@link CallSites#callSite} gives it
  * @param action     what tinygram did on this connection: "none", "nodelay" or "coalesced"
  */
 public record Finding(Instant time, Endpoint endpoint, boolean nodelay, long[] writes, ReadOutcome outcome,
-                      List<StackTraceElement> stack, String action) {
+                      List<StackTraceElement> stack, String callSite, String action) {
 
     public static final String KIND = "write-write-read";
 
     public boolean stallPredicted() {
         return outcome.prediction().stall();
-    }
-
-    public String callSite() {
-        return CallSites.callSite(stack);
     }
 }

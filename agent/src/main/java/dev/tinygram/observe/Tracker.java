@@ -2,6 +2,7 @@ package dev.tinygram.observe;
 
 import com.blogspot.mydailyjava.weaklockfree.WeakConcurrentMap;
 import dev.tinygram.bootstrap.TinygramBridge;
+import dev.tinygram.core.CoalescingRule;
 import dev.tinygram.core.ConnectionModel;
 import dev.tinygram.core.Profile;
 import dev.tinygram.core.StallPrediction;
@@ -9,8 +10,8 @@ import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.Coalescer;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.FlushTimer;
-import dev.tinygram.fix.SendThreads;
 import dev.tinygram.fix.Nodelay;
+import dev.tinygram.fix.SendThreads;
 import dev.tinygram.fix.SocketStreams;
 import dev.tinygram.fix.SocketWriter;
 import java.io.IOException;
@@ -218,7 +219,8 @@ public final class Tracker {
 
     /**
      * mode=coalesce: the model sees the application's write as it was made; then the socket's coalescer buffers
-     * it, unless a reader is already waiting on the connection, in which case nothing may wait behind it.
+     * it, unless a reader is already waiting on the connection (nothing may wait behind it), or the write starts
+     * a burst where the last burst was one write ({@link CoalescingRule#sendsAtOnce}).
      */
     Object coalesce(Object socket, ByteBuffer data) throws Exception {
         Connection c = connection(socket, false);
@@ -226,7 +228,7 @@ public final class Tracker {
         c.write(clock.getAsLong(), data.remaining());
         Coalescer coalescer = c.coalescer();
         if (coalescer == null) return null;
-        if (c.reading()) return coalescer.sendThenWriteThrough(socket);
+        if (c.reading() || c.writeStartsBurstAfterSingleWrite()) return coalescer.sendThenWriteThrough(socket);
         return coalescer.write(socket, data);
     }
 

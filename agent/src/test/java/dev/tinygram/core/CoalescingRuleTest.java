@@ -27,6 +27,14 @@ class CoalescingRuleTest {
     }
 
     @Test
+    void sendsAtOnceOnlyTheFirstWriteOfABurstAfterASingleWriteBurst() {
+        assertTrue(CoalescingRule.sendsAtOnce(true, 1), "a one-write responder keeps its latency");
+        assertFalse(CoalescingRule.sendsAtOnce(true, 2), "a request written in pieces is coalesced");
+        assertFalse(CoalescingRule.sendsAtOnce(true, 0), "the first burst of a connection is coalesced");
+        assertFalse(CoalescingRule.sendsAtOnce(false, 1), "a later write of the burst is coalesced");
+    }
+
+    @Test
     void overdueOnceMaxDelayHasPassed() {
         assertFalse(CoalescingRule.overdue(1_000, 1_999, 1_000));
         assertTrue(CoalescingRule.overdue(1_000, 2_000, 1_000));
