@@ -288,6 +288,10 @@ public final class Coalescer {
 
     /** Holding the permit, on an application thread: writes the buffer to the socket, or keeps why it could not. */
     private IOException send(Object socket, CoalesceStats.Cause cause) {
+        if (count == 0) {
+            if (flushWanted) flushWanted = false;
+            return null;
+        }
         writerSending = true;
         try {
             return sendBuffer(socket, cause);
@@ -297,7 +301,7 @@ public final class Coalescer {
     }
 
     private IOException sendBuffer(Object socket, CoalesceStats.Cause cause) {
-        flushWanted = false;   // whatever was wanted goes now
+        if (flushWanted) flushWanted = false;   // whatever was wanted goes now
         if (count == 0) return null;
         try {
             writer.write(socket, buffer, 0, count);
