@@ -1,6 +1,5 @@
 package dev.tinygram.agent;
 
-
 import dev.tinygram.hooks.HookTarget;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
