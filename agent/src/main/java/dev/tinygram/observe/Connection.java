@@ -37,11 +37,10 @@ final class Connection {
     /** Writes in the burst before this one (between the two reads before), 0 before the first. */
     private int previousBurstWrites;
     private boolean burstNodelay;
-    private List<StackTraceElement> heldWriteStack;
-    private List<StackTraceElement> fixedStack;
-    /** The call site of {@link #heldWriteStack}, formatted once per stack, not once per finding. */
-    private String heldWriteSite;
-    private String fixedSite;
+    /** Where the first held write of this burst was made, if one was held. */
+    private HeldWrite heldWrite;
+    /** In a fix mode, the first one, reused. */
+    private HeldWrite fixedHeldWrite;
     private boolean reading;
     private StallPrediction readPrediction;
 
@@ -61,20 +60,11 @@ final class Connection {
         }
         burstWrites++;
         burstNodelay = socketNodelay;
-        if (held && heldWriteStack == null) {
+        if (held && heldWrite == null) {
             // In a fix mode nothing stalls, and a stack walk per request would cost more than the request: a
             // connection's later findings reuse its first stack.
-            if (fixedStack != null) {
-                heldWriteStack = fixedStack;
-                heldWriteSite = fixedSite;
-            } else {
-                heldWriteStack = callSites.capture();
-                heldWriteSite = CallSites.callSite(heldWriteStack);
-            }
-            if (!action.equals("none")) {
-                fixedStack = heldWriteStack;
-                fixedSite = heldWriteSite;
-            }
+            heldWrite = fixedHeldWrite != null ? fixedHeldWrite : HeldWrite.of(callSites.capture());
+            if (!action.equals("none")) fixedHeldWrite = heldWrite;
         }
         // A reader blocked on another thread is now waiting for the answer to this burst.
         if (reading) readPrediction = model.onReadStart(now);
@@ -88,13 +78,12 @@ final class Connection {
         return readPrediction;
     }
 
-    /** The write just made starts a burst that, like the one before, is likely one write alone. */
-    synchronized boolean writeStartsBurstAfterSingleWrite() {
-        return CoalescingRule.sendsAtOnce(burstWrites == 1, previousBurstWrites);
-    }
-
-    synchronized boolean reading() {
-        return reading;
+    /**
+     * mode=coalesce, after {@link #write}: whether the write just made should go out at once, not be buffered:
+     * a reader already waits for the answer, or it starts a burst that, like the one before, is likely one write.
+     */
+    synchronized boolean writeGoesAtOnce() {
+        return reading || CoalescingRule.sendsAtOnce(burstWrites == 1, previousBurstWrites);
     }
 
     /**
@@ -104,11 +93,11 @@ final class Connection {
     synchronized Finding readEnd(long now, long bytes) {
         if (!reading) readStart(now);
         Finding finding = null;
-        if (heldWriteStack != null && burstWrites > 1) {
+        if (heldWrite != null && burstWrites > 1) {
             ReadOutcome outcome = model.onReadEnd(now, bytes);
             long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
-            finding = new Finding(Instant.now(), endpoint, burstNodelay, sizes, outcome, heldWriteStack,
-                    heldWriteSite, action);
+            finding = new Finding(Instant.now(), endpoint, burstNodelay, sizes, outcome, heldWrite.stack(),
+                    heldWrite.site(), action);
         } else {
             model.onReadEndUnreported(now, bytes);
         }
@@ -116,7 +105,7 @@ final class Connection {
         readPrediction = null;
         if (burstWrites > 0) previousBurstWrites = burstWrites;
         burstWrites = 0;
-        heldWriteStack = null;
+        heldWrite = null;
         return finding;
     }
 
@@ -136,8 +125,7 @@ final class Connection {
     synchronized void unfixed() {
         socketNodelay = appNodelay;
         action = "none";
-        fixedStack = null;
-        fixedSite = null;
+        fixedHeldWrite = null;
         coalescer = null;
     }
 
@@ -179,5 +167,12 @@ final class Connection {
     /** A write burst is waiting for its answer: an NIO app's select may be the wait. */
     synchronized boolean awaitingAnswer() {
         return burstWrites > 0 && !reading;
+    }
+
+    /** A held write's stack, and its call site formatted once, not once per finding. */
+    private record HeldWrite(List<StackTraceElement> stack, String site) {
+        static HeldWrite of(List<StackTraceElement> stack) {
+            return new HeldWrite(stack, CallSites.callSite(stack));
+        }
     }
 }

@@ -228,7 +228,7 @@ public final class Tracker {
         c.write(clock.getAsLong(), data.remaining());
         Coalescer coalescer = c.coalescer();
         if (coalescer == null) return null;
-        if (c.reading() || c.writeStartsBurstAfterSingleWrite()) return coalescer.sendThenWriteThrough(socket);
+        if (c.writeGoesAtOnce()) return coalescer.sendThenWriteThrough(socket);
         return coalescer.write(socket, data);
     }
 
