@@ -102,6 +102,7 @@ final class AgentRuntime {
         }
         addShutdownHookOnce();
         registerMBeanOnce();
+        warmUpFindingsOnce();
         log.info("tinygram {}: {}; hooked {} methods ({}) on JDK {} ({}); self-test passed; ready in {} ms", VERSION,
                 options.describe(), hooks.hooked().size(), String.join(", ", hooks.areas()), Runtime.version(),
                 System.getProperty("java.vm.vendor"), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -207,6 +208,23 @@ final class AgentRuntime {
     }
 
     /** Registered from a thread of its own: the platform MBean server takes a while to start, not the app's. */
+    private static boolean warmedUp;
+
+    /** The first finding's cold path, run off the application's threads (see {@link Findings#warmUp}). */
+    private static void warmUpFindingsOnce() {
+        if (warmedUp) return;
+        warmedUp = true;
+        Thread t = new Thread(() -> {
+            try {
+                TinygramBridge.runAsAgent(Findings::warmUp);
+            } catch (Throwable e) {
+                log.debug("warm-up of the findings path failed ({}); the first finding pays for it", e.toString());
+            }
+        }, "tinygram-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private static void registerMBeanOnce() {
         Thread t = new Thread(() -> {
             try {

@@ -1,9 +1,16 @@
 package dev.tinygram.report;
 
+import dev.tinygram.core.ReadOutcome;
+import dev.tinygram.core.StallPrediction;
+import dev.tinygram.observe.Api;
+import dev.tinygram.observe.CallSites;
 import dev.tinygram.observe.Endpoint;
 import dev.tinygram.observe.Finding;
 import dev.tinygram.observe.FindingSink;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * Routes findings: counters per call site, the log (the first per connection and call site in full, then at
@@ -34,13 +42,48 @@ public final class Findings implements FindingSink {
     private final java.util.concurrent.atomic.AtomicBoolean coalesceFallbackSaid =
             new java.util.concurrent.atomic.AtomicBoolean();
 
-    private record Key(Endpoint endpoint, String callSite) {}
+    /**
+     * Spelled out rather than generated: a record's generated equals and hashCode link through
+     * {@code ObjectMethods} at first use, milliseconds spent inside the application's first stalled read.
+     */
+    private record Key(Endpoint endpoint, String callSite) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && endpoint.equals(k.endpoint) && callSite.equals(k.callSite);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * endpoint.hashCode() + callSite.hashCode();
+        }
+    }
 
     /** Findings of one connection and call site not yet written to the report. */
     private static final class Pending {
         long lastWrittenNanos;
         long count;
         Finding latest;
+    }
+
+    /**
+     * Runs the first-finding path once on made-up data, from a thread of the agent's own, and outputs nothing.
+     * Otherwise the first finding of the run pays for formatting and first-use linkage (tens of milliseconds)
+     * inside the application's read; on a fresh connection that even lengthens the peer's delayed ACK, which
+     * Linux stretches toward the gaps it sees.
+     */
+    public static void warmUp() {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        Endpoint endpoint = new Endpoint(Api.SOCKET, address, address, false);
+        long delay = 40_000_000L;
+        StallPrediction stall = new StallPrediction(true, delay, delay, 5 * delay, 100, 100, true, 1460, delay);
+        StackTraceElement frame = new StackTraceElement("WarmUp", "write", "WarmUp.java", 1);
+        Finding f = new Finding(Instant.now(), endpoint, false, new long[] {100, 100},
+                new ReadOutcome(stall, delay, true), List.of(frame), CallSites.format(frame), "none");
+        Findings findings = new Findings(NOPLogger.NOP_LOGGER, null, "observe", System::nanoTime);
+        findings.record(f);
+        findings.record(f);
+        FindingText.describe(f);
+        ReportLine.of(f, "observe", 1);
     }
 
     public Findings(Logger log, ReportFile report, String mode, LongSupplier clock) {
@@ -60,7 +103,7 @@ public final class Findings implements FindingSink {
         if (f.outcome().confirmed()) stats.confirmed.increment();
         if (!f.action().equals("none")) stats.avoided.increment();
         stats.lostNanos.add(f.outcome().waitNanos());
-        StallEvent.emit(f, mode);
+        JfrEvents.emit(f, mode);
 
         long now = clock.getAsLong();
         Key key = new Key(f.endpoint(), site);
