@@ -37,8 +37,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       The well-behaved request/response case.</li>
  *   <li>{@code heldWriteStack}: that stack walk alone ({@code CallSites.capture}, 32 frames at most).</li>
  *   <li>{@code flushNothingBuffered}: {@code TinygramBridge.flush(conn, BEFORE_READ)}, which the read advice
- *       calls before every socket read even in mode=observe (the tracker installs its flush hook in every
- *       mode): 1 bridge call.</li>
+ *       calls before every socket read in every mode; outside mode=coalesce no flush hook is installed, so
+ *       it returns at once: 1 bridge call.</li>
  * </ul>
  *
  * <p>{@code clock}: the agent reads {@code System.nanoTime()} once per event; {@code -p clock=system,synthetic}
