@@ -54,7 +54,12 @@ public final class Tracker {
     private final CallSites callSites;
     private final FindingSink sink;
     private final LongSupplier clock;
-    private final WeakConcurrentMap<Object, Connection> connections = new WeakConcurrentMap.WithInlinedExpunction<>();
+    /**
+     * Socket to its state, weakly keyed. No cleaner thread, and no thread-local lookup key or expunction on every
+     * get (the inlined variant's cost on each intercepted call): state of sockets collected without a close is
+     * expunged when a connection is added or closed.
+     */
+    private final WeakConcurrentMap<Object, Connection> connections = new WeakConcurrentMap<>(false, false);
     /** A placeholder for objects that are not connected TCP sockets (listeners, Unix-domain channels). */
     private final Connection untracked = new Connection(null, null, null);
     /** Channels with a write burst and no read yet: a select on their selector is their wait. */
@@ -202,6 +207,7 @@ public final class Tracker {
 
     void close(Object socket) {
         Connection c = connections.remove(socket);
+        connections.expungeStaleEntries();
         Coalescer coalescer = c == null ? null : c.coalescer();
         if (coalescer != null) coalescer.outputEnded();   // flushed just before, by the close hook
         if (socket instanceof SelectableChannel) channelsAwaitingAnswer.remove(socket);
@@ -344,6 +350,7 @@ public final class Tracker {
                 return untracked;   // used after close (the JDK call will say so to the application): not ours
             }
             c = new Connection(endpoint, new ConnectionModel(config(endpoint, fresh)), callSites);
+            connections.expungeStaleEntries();
             Connection raced = connections.putIfAbsent(socket, c);
             if (raced != null) return raced;
             tracked.incrementAndGet();
