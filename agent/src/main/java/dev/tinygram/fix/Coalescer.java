@@ -106,13 +106,7 @@ public final class Coalescer {
 
     /** A write to make while the peer's answer is awaited on another thread: what is buffered goes first. */
     public IOException sendThenWriteThrough(Object socket) {
-        permit.acquireUninterruptibly();
-        try {
-            if (failure != null) return reported(failure);
-            return reported(send(socket, CoalesceStats.Cause.READ));
-        } finally {
-            release(socket);
-        }
+        return flushNow(socket, CoalesceStats.Cause.READ);
     }
 
     /**
@@ -202,13 +196,7 @@ public final class Coalescer {
             release(socket);
             return null;
         }
-        if (writtenBy == Thread.currentThread()) {
-            try {
-                return reported(send(socket, CoalesceStats.Cause.READ));
-            } finally {
-                release(socket);
-            }
-        }
+        if (writtenBy == Thread.currentThread()) return sendAndRelease(socket, CoalesceStats.Cause.READ);
         handOff(socket, CoalesceStats.Cause.READ, null);
         return null;
     }
@@ -216,8 +204,17 @@ public final class Coalescer {
     /** An explicit flush(): the caller waits as it would in a write. */
     private IOException flushNow(Object socket, CoalesceStats.Cause cause) {
         permit.acquireUninterruptibly();
+        if (failure != null) {
+            IOException e = reported(failure);
+            release(socket);
+            return e;
+        }
+        return sendAndRelease(socket, cause);
+    }
+
+    /** Holding the permit, on the application's thread: sends the buffer, then lets the permit go. */
+    private IOException sendAndRelease(Object socket, CoalesceStats.Cause cause) {
         try {
-            if (failure != null) return reported(failure);
             return reported(send(socket, cause));
         } finally {
             release(socket);
@@ -244,13 +241,7 @@ public final class Coalescer {
             release(socket);
             return null;
         }
-        if (writtenBy == Thread.currentThread()) {
-            try {
-                return reported(send(socket, cause));
-            } finally {
-                release(socket);
-            }
-        }
+        if (writtenBy == Thread.currentThread()) return sendAndRelease(socket, cause);
         CountDownLatch sent = new CountDownLatch(1);
         handOff(socket, cause, sent);
         if (!awaitBefore(sent, deadline) || !permit.tryAcquire()) return null;   // kept for the next operation

@@ -49,12 +49,7 @@ class CoalescerStalledPeerTest {
     }
 
     private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + SECONDS_3;
-        while (System.nanoTime() - end < 0) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(1);
-        }
-        return condition.getAsBoolean();
+        return Eventually.within(SECONDS_3, condition);
     }
 
     /** Runs {@code work} on a thread of its own (never the writer's), so that a wrong wait fails rather than hangs. */

@@ -20,12 +20,7 @@ class FlushTimerTest {
     private final CoalesceStats stats = new CoalesceStats();
 
     private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + PATIENCE_NANOS;
-        while (System.nanoTime() - end < 0) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(1);
-        }
-        return condition.getAsBoolean();
+        return Eventually.within(PATIENCE_NANOS, condition);
     }
 
     @Test
@@ -37,7 +32,8 @@ class FlushTimerTest {
         assertTrue(eventually(() -> recorder.size() == 5), "the timer sends the buffer after maxDelay");
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, recorder.bytes());
         assertEquals(1, recorder.calls().size(), "as one send");
-        assertTrue(eventually(() -> stats.flushes(Cause.DELAY) == 1), "counted as a timed send (by the send thread, after the bytes)");
+        assertTrue(eventually(() -> stats.flushes(Cause.DELAY) == 1),
+                "counted as a timed send (by the send thread, after the bytes)");
         assertEquals(0, c.buffered());
     }
 
@@ -51,7 +47,8 @@ class FlushTimerTest {
         assertEquals(0, recorder.attempts(), "1 ns before the deadline nothing is sent");
         clock.set(1000);
         assertTrue(eventually(() -> recorder.size() == 1), "at the deadline the byte is sent");
-        assertTrue(eventually(() -> stats.flushes(Cause.DELAY) == 1), "counted as a timed send (by the send thread, after the bytes)");
+        assertTrue(eventually(() -> stats.flushes(Cause.DELAY) == 1),
+                "counted as a timed send (by the send thread, after the bytes)");
     }
 
     @Test
@@ -69,7 +66,8 @@ class FlushTimerTest {
         clock.set(1900);
         assertTrue(eventually(() -> recorder.size() == 2), "the new bytes go at their own deadline");
         assertArrayEquals(new byte[] {1, 2}, recorder.bytes());
-        assertTrue(eventually(() -> stats.flushes(Cause.DELAY) == 1), "counted as a timed send (by the send thread, after the bytes)");
+        assertTrue(eventually(() -> stats.flushes(Cause.DELAY) == 1),
+                "counted as a timed send (by the send thread, after the bytes)");
     }
 
     @Test

@@ -4,19 +4,10 @@ import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.Coalescer;
 import dev.tinygram.fix.SendThreads;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The buffering call alone: {@link Coalescer#write} of a 100-byte array (wrapped in a ByteBuffer, as the bridge
@@ -28,14 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>JMH configuration: as {@link ObserveBench} (1 fork, 3 x 1 s warmup, 5 x 1 s measurement, AverageTime,
  * ns per write, one thread).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.net=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@State(Scope.Thread)
-public class CoalescerBench {
+public class CoalescerBench extends JmhDefaults {
     private static final int BOUND = 1448;
 
     private final byte[] data = new byte[100];

@@ -5,17 +5,9 @@ import dev.tinygram.core.Profile;
 import dev.tinygram.core.StallPrediction;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -32,14 +24,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>JMH configuration: as {@link ObserveBench} (1 fork, 3 x 1 s warmup, 5 x 1 s measurement, AverageTime,
  * ns per model call, one thread). Setup checks that the pattern predicts a stall, and a write-read none.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.net=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@State(Scope.Thread)
-public class ModelBench {
+public class ModelBench extends JmhDefaults {
     private static final long BYTES = 100;
     private static final long STEP_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
     private static final ConnectionModel.Config CONFIG =

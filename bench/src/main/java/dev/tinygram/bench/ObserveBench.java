@@ -3,19 +3,11 @@ package dev.tinygram.bench;
 import dev.tinygram.bootstrap.TinygramBridge;
 import dev.tinygram.observe.CallSites;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
@@ -53,14 +45,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * tracker stood down, if it did not track exactly one connection, or if the findings are not what the pattern
  * must produce.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.net=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@State(Scope.Thread)
-public class ObserveBench {
+public class ObserveBench extends JmhDefaults {
     private static final long BYTES = 100;
 
     /** The tracker's clock: {@code system} (the agent's); {@code -p clock=system,synthetic} adds a run without it. */
