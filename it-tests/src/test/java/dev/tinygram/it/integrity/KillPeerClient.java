@@ -191,10 +191,10 @@ final class KillPeerClient {
                             Records.payloadSize(k.connSeed, tid, seq, maxWrite, small));
                     if (lock != null) {
                         synchronized (lock) {
-                            IntegrityApp.writeRecord(k.conn, rec, wr);
+                            Harness.writeRecord(k.conn, rec, wr);
                         }
                     } else {
-                        IntegrityApp.writeRecord(k.conn, rec, wr);
+                        Harness.writeRecord(k.conn, rec, wr);
                     }
                     long w = k.written.addAndGet(rec.length);
                     if (!counted && w >= 65536) {
@@ -202,7 +202,7 @@ final class KillPeerClient {
                         counted = true;
                     }
                     if (small) LockSupport.parkNanos(50_000 + wr.nextInt(250_000));
-                    else IntegrityApp.maybePause(wr);
+                    else Harness.maybePause(wr);
                 }
             } catch (IOException e) {
                 k.ioe(e);
@@ -247,7 +247,7 @@ final class KillPeerClient {
                     for (int i = 0; i < n; i++, seq++) {
                         byte[] rec = Records.build(k.connSeed, 0, seq, Records.payloadSize(k.connSeed, 0, seq, 4096,
                                 true));
-                        IntegrityApp.writeRecord(k.conn, rec, r);
+                        Harness.writeRecord(k.conn, rec, r);
                         batch += rec.length;
                         k.written.addAndGet(rec.length);
                     }

@@ -100,7 +100,7 @@ final class LocalServer {
                 if (!closing) System.err.println("integrity: accept failed: " + e);
                 return;
             }
-            Thread t = IntegrityApp.newThread(() -> handle(c, r), "integrity-server-" + n);
+            Thread t = Harness.newThread(() -> handle(c, r), "integrity-server-" + n);
             t.start();
         }
     }
@@ -113,7 +113,7 @@ final class LocalServer {
             byte kind = h[8];
             int param = Records.getInt(h, 12);
             serverEnds.put(connId, c);
-            if (tls) {   // see IntegrityApp.header: the client reads this, and the session tickets before it
+            if (tls) {   // see Harness.header: the client reads this, and the session tickets before it
                 c.write(new byte[] {6}, 0, 1);
                 c.flush();
             }
