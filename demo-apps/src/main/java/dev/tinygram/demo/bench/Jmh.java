@@ -85,8 +85,9 @@ final class Jmh {
                     + "%s thread(s), JDK %s", r.get("jmhVersion"), r.get("mode"), fmt(r.get("forks")),
                     fmt(r.get("warmupIterations")), r.get("warmupTime"), fmt(r.get("measurementIterations")),
                     r.get("measurementTime"), fmt(r.get("threads")), r.get("jdkVersion")));
-            rows.add(new String[] {name, String.valueOf(r.get("mode")), Bench.num(score, 3) + " " + unit,
-                    Double.isNaN(error) ? "n/a" : "± " + Bench.num(error, 3), Double.isNaN(ns) ? "n/a" : Bench.num(ns, 1)});
+            rows.add(new String[] {name, String.valueOf(r.get("mode")), Format.num(score, 3) + " " + unit,
+                    Double.isNaN(error) ? "n/a" : "± " + Format.num(error, 3),
+                    Double.isNaN(ns) ? "n/a" : Format.num(ns, 1)});
         }
         for (String c : configs) md.println("Configuration (from the JSON): " + c + ".");
         md.println();
@@ -95,7 +96,7 @@ final class Jmh {
         md.println("|---|---|---|---|---|---|");
         for (String[] row : rows) {
             double ns = nsByName.get(row[0]);
-            String vs = base == null || Double.isNaN(ns) ? "-" : Bench.ratio(ns / nsByName.get(base));
+            String vs = base == null || Double.isNaN(ns) ? "-" : Format.ratio(ns / nsByName.get(base));
             md.println("| " + String.join(" | ", row) + " | " + vs + " |");
         }
         md.println();

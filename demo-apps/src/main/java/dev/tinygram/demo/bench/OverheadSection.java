@@ -1,0 +1,63 @@
+package dev.tinygram.demo.bench;
+
+import dev.tinygram.demo.bench.BenchPlan.OverheadPlan;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** Section 2: what observe mode costs a workload that does not stall, as wall time with / without the agent. */
+final class OverheadSection implements Section {
+    private static final double GOAL = 1.02;
+    /** Pairs that spread wider than this cannot judge a 2 % goal. */
+    private static final double NOISY_SPAN = 0.04;
+
+    private final BenchContext ctx;
+    private final OverheadPlan plan;
+    private final PrintStream md;
+
+    OverheadSection(BenchContext ctx) {
+        this.ctx = ctx;
+        this.plan = ctx.plan.overhead();
+        this.md = ctx.md;
+    }
+
+    @Override
+    public void run() throws Exception {
+        md.println("## 2. Observe-mode overhead, no stall");
+        md.println();
+        md.printf(Locale.ROOT, "Child JVMs without the agent and with `mode=observe`, %d interleaved pair(s) (the "
+                + "order alternates), median of the per-pair ratios. Goal: observe at most 1.02x the wall time.%n%n",
+                plan.pairs());
+        PairedRuns ping = PairedRuns.measure(ctx, "2/5 ping-pong", Mode.OBSERVE.agentArgs(), "wwr-client-nodelay",
+                List.of("--requests", String.valueOf(plan.pingPongs()), "--warmup", String.valueOf(plan.pingWarmup()),
+                        "--quiet"),
+                r -> r.num("requests") / r.num("rps"), plan.pairs());
+        PairedRuns bulk = PairedRuns.measure(ctx, "2/5 bulk-stream", Mode.OBSERVE.agentArgs(), "bulk-stream",
+                List.of("--messages", String.valueOf(plan.bulkMessages()), "--quiet"),
+                r -> r.num("bytes") / 1e6 / r.num("mb_per_s"), plan.pairs());
+        md.println("| workload | wall time without agent (median) | with observe (median) | observe / without "
+                + "(median of pairs) | the pairs | goal <= 1.02x |");
+        md.println("|---|---|---|---|---|---|");
+        printRow(String.format(Locale.ROOT, "ping-pong, TCP_NODELAY (wwr-client-nodelay): %,d round trips after "
+                + "%,d warm-up, timed loop", plan.pingPongs(), plan.pingWarmup()), ping);
+        printRow(String.format(Locale.ROOT, "bulk-stream: %,d writes of 80 B, whole transfer (includes JIT "
+                + "warm-up: the demo has none)", plan.bulkMessages()), bulk);
+        md.println();
+    }
+
+    private void printRow(String label, PairedRuns p) {
+        if (p.isEmpty()) {
+            md.println("| " + label + " | failed | | | | not measured |");
+            return;
+        }
+        double r = p.ratios().median();
+        StringBuilder each = new StringBuilder();
+        for (double x : p.ratios().values()) each.append(each.length() == 0 ? "" : ", ").append(Format.num(x, 3));
+        double lo = p.ratios().min();
+        double hi = p.ratios().max();
+        String noisy = hi - lo > NOISY_SPAN ? String.format(Locale.ROOT, " (but the pairs span %.2f to %.2f: too "
+                + "noisy here to judge a 2 %% goal)", lo, hi) : "";
+        md.printf(Locale.ROOT, "| %s | %s s | %s s | %s | %s | %s%s |%n", label, Format.num(p.without().median(), 3),
+                Format.num(p.with().median(), 3), Format.num(r, 3) + "x", each, r <= GOAL ? "met" : "missed", noisy);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tinygram.demo.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Interleaved pairs of a demo run without and with the agent, and per pair the measure of each and their ratio
+ * (with / without). The order within a pair alternates so that neither side always runs on a warmer machine.
+ * Pairs where either run failed are counted as failures and left out.
+ */
+record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.Run> withRuns) {
+
+    static PairedRuns measure(BenchContext ctx, String what, String agentArgs, String demo, List<String> args,
+                              ToDoubleFunction<Children.Run> measure, int pairs) throws Exception {
+        List<String> withoutCmd = ctx.children.demo(List.of(), null, demo, args);
+        List<String> withCmd = ctx.children.demo(List.of(), agentArgs, demo, args);
+        List<Double> wo = new ArrayList<>();
+        List<Double> wi = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<Children.Run> withRuns = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            ctx.progress(what + ": pair " + (i + 1) + "/" + pairs);
+            Children.Run a;
+            Children.Run b;
+            if (i % 2 == 0) {
+                a = Children.run(withoutCmd, BenchContext.CHILD_TIMEOUT_S);
+                b = Children.run(withCmd, BenchContext.CHILD_TIMEOUT_S);
+            } else {
+                b = Children.run(withCmd, BenchContext.CHILD_TIMEOUT_S);
+                a = Children.run(withoutCmd, BenchContext.CHILD_TIMEOUT_S);
+            }
+            if (a.failed() || b.failed()) {
+                ctx.failed();
+                ctx.err.println("bench: " + what + ": a run failed: " + (a.failed() ? a.why() : b.why()));
+                continue;
+            }
+            double x = measure.applyAsDouble(a);
+            double y = measure.applyAsDouble(b);
+            wo.add(x);
+            wi.add(y);
+            ratios.add(y / x);
+            withRuns.add(b);
+        }
+        return new PairedRuns(Samples.of(wo), Samples.of(wi), Samples.of(ratios), withRuns);
+    }
+
+    boolean isEmpty() {
+        return ratios.isEmpty();
+    }
+}

@@ -1,0 +1,6 @@
+package dev.tinygram.demo.bench;
+
+/** One section of the report: prints its heading, runs its children, prints its tables. */
+interface Section {
+    void run() throws Exception;
+}
