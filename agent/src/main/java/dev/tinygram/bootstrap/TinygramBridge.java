@@ -1,108 +1,227 @@
 package dev.tinygram.bootstrap;
 
-import java.nio.ByteBuffer;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
-import java.util.function.Consumer;
-import java.util.function.ObjLongConsumer;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The one class tinygram puts on the bootstrap class path. Advice inlined into java.base calls these static
- * methods; they forward to the agent through JDK functional types only, so nothing of the agent's own has to be
- * visible from the bootstrap loader. Every hook is null until the agent installs it, and all go back to null
- * when the agent stands down.
+ * What advice inlined into java.base calls. One static method per {@link EventSink} event, all of the same
+ * shape: take the one installed sink, enter the guard, call, leave. The guard is written once ({@link #enter},
+ * {@link #failed}): a thread already inside the agent is not observed again (the agent's own socket calls), and
+ * any throwable but a declared IOException takes the sink out and tells it so, never reaching the application.
  *
- * <p>A per-thread guard keeps the agent's own work inside a hook from being observed again.
+ * <p>This class and {@link EventSink} are all tinygram puts in the boot loader; both speak only JDK types.
  */
 public final class TinygramBridge {
-    /** (connection, bytes): the application wrote bytes. */
-    public static volatile ObjLongConsumer<Object> onWrite;
-    /** (connection, bytes): a read ended; bytes &gt; 0 data, 0 nothing (timeout, empty), -1 end of stream. */
-    public static volatile ObjLongConsumer<Object> onReadEnd;
-    /** (connection): a blocking read is about to wait. */
-    public static volatile Consumer<Object> onReadStart;
-    /** (channel): a channel read is starting; the agent decides whether it can block. */
-    public static volatile Consumer<Object> onChannelReadStart;
-    /** (connection, on): TCP_NODELAY was set. */
-    public static volatile BiConsumer<Object, Boolean> onNodelay;
-    /** (connection): connected or accepted. */
-    public static volatile Consumer<Object> onOpen;
-    /** (connection): output shut down (FIN sent). */
-    public static volatile Consumer<Object> onShutdownOutput;
-    /** (connection): closed. */
-    public static volatile Consumer<Object> onClose;
-    /** (selector): a thread is about to wait in select. */
-    public static volatile Consumer<Object> onSelect;
+    private static final AtomicReference<EventSink> SINK = new AtomicReference<>();
 
-    /**
-     * (socket, bytes) in mode=coalesce: returns null to let the JDK write run, {@code Boolean.TRUE} when the bytes
-     * were buffered (the JDK write is skipped), or a Throwable for the write to throw. Writes are counted by it.
-     */
-    public static volatile BiFunction<Object, ByteBuffer, Object> onCoalesce;
-    /**
-     * (socket, why): send what is buffered, before a read ({@link #BEFORE_READ}), a shutdown or a close; returns
-     * null or a Throwable to throw.
-     */
-    public static volatile BiFunction<Object, Integer, Object> onFlush;
-    public static final int BEFORE_READ = 0;
-    public static final int BEFORE_SHUTDOWN = 1;
-    public static final int BEFORE_CLOSE = 2;
-    /** An OutputStream was flushed; the agent finds out whether it belongs to a socket. */
-    public static final int EXPLICIT_FLUSH = 3;
-
-    private static final ThreadLocal<boolean[]> IN_HOOK = ThreadLocal.withInitial(() -> new boolean[1]);
+    private static final ThreadLocal<boolean[]> IN_AGENT = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private TinygramBridge() {}
 
-    public static void write(Object connection, long bytes) {
-        call(onWrite, connection, bytes);
+    /** Routes every event to {@code next} from now on; null routes them nowhere. */
+    public static void install(EventSink next) {
+        SINK.set(next);
     }
 
-    /** A write of an array to a socket: coalesced in mode=coalesce, else counted. See {@link #onCoalesce}. */
-    public static Object streamWrite(Object connection, byte[] bytes, int offset, int length) {
-        BiFunction<Object, ByteBuffer, Object> coalesce = onCoalesce;
-        if (coalesce == null) {
-            call(onWrite, connection, length);
-            return null;
-        }
-        boolean[] guard = IN_HOOK.get();
-        if (guard[0]) return null;
-        guard[0] = true;
+    /** The sink installed now, or null. */
+    public static EventSink installed() {
+        return SINK.get();
+    }
+
+    /** Removes the sink: the JDK code runs on exactly as it would without the agent. */
+    public static void clear() {
+        SINK.set(null);
+    }
+
+    // ---- events, in the order a connection meets them ------------------------------------------------------
+
+    public static void opened(Object connection) {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
         try {
-            return coalesce.apply(connection, ByteBuffer.wrap(bytes, offset, length));
+            s.opened(connection);
         } catch (Throwable t) {
-            standDown(t);
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    public static void nodelaySet(Object connection, boolean on) {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.nodelaySet(connection, on);
+        } catch (Throwable t) {
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    /** True when the sink took the bytes and the JDK write must be skipped. */
+    public static boolean writing(Object socket, byte[] bytes, int offset, int length) throws IOException {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return false;
+        try {
+            return s.writing(socket, bytes, offset, length);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            failed(s, t);
+            return false;
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    public static void written(Object channel, long bytes) {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.written(channel, bytes);
+        } catch (Throwable t) {
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    public static void readStarting(Object connection) throws IOException {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.readStarting(connection);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    public static void channelReadStarting(Object channel) {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.channelReadStarting(channel);
+        } catch (Throwable t) {
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    public static void readEnded(Object connection, long bytes) {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.readEnded(connection, bytes);
+        } catch (Throwable t) {
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    /**
+     * Every {@code OutputStream.flush()} in the JVM comes here: unless the sink buffers writes, it returns before
+     * the guard's thread-local lookup.
+     */
+    public static void streamFlushed(Object stream) throws IOException {
+        EventSink s = SINK.get();
+        if (s == null) return;
+        try {
+            if (!s.buffersWrites()) return;
+        } catch (Throwable t) {
+            failed(s, t);
+            return;
+        }
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.streamFlushed(stream);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    public static void outputShuttingDown(Object connection) throws IOException {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.outputShuttingDown(connection);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    public static void outputShutDown(Object connection) {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.outputShutDown(connection);
+        } catch (Throwable t) {
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    /** Returns the IOException the close must throw once it has closed, or null. */
+    public static IOException closing(Object connection) {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return null;
+        try {
+            s.closing(connection);
+            return null;
+        } catch (IOException e) {
+            return e;
+        } catch (Throwable t) {
+            failed(s, t);
             return null;
         } finally {
             guard[0] = false;
         }
     }
 
-    /** A channel write the kernel took (channel writes are never coalesced). */
-    public static void channelWritten(Object channel, long bytes) {
-        call(onWrite, channel, bytes);
-    }
-
-    /** Sends what is buffered for this socket; returns null, or the Throwable the caller must throw. */
-    public static Object flush(Object connection, int why) {
-        BiFunction<Object, Integer, Object> hook = onFlush;
-        if (hook == null) return null;
-        boolean[] guard = IN_HOOK.get();
-        if (guard[0]) return null;
-        guard[0] = true;
+    public static void selecting(Object selector) {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
         try {
-            return hook.apply(connection, why);
+            s.selecting(selector);
         } catch (Throwable t) {
-            standDown(t);
-            return null;
+            failed(s, t);
         } finally {
             guard[0] = false;
         }
     }
+
+    // ---- the guard -------------------------------------------------------------------------------------------
 
     /** Runs agent work from a thread of the agent's own (a timed flush): its JDK calls are not observed. */
     public static void runAsAgent(Runnable work) {
-        boolean[] guard = IN_HOOK.get();
+        boolean[] guard = IN_AGENT.get();
         boolean outer = guard[0];
         guard[0] = true;
         try {
@@ -112,97 +231,21 @@ public final class TinygramBridge {
         }
     }
 
-    public static void readEnd(Object connection, long bytes) {
-        call(onReadEnd, connection, bytes);
-    }
-
-    public static void readStart(Object connection) {
-        call(onReadStart, connection);
-    }
-
-    public static void channelReadStart(Object channel) {
-        call(onChannelReadStart, channel);
-    }
-
-    public static void open(Object connection) {
-        call(onOpen, connection);
-    }
-
-    public static void shutdownOutput(Object connection) {
-        call(onShutdownOutput, connection);
-    }
-
-    public static void close(Object connection) {
-        call(onClose, connection);
-    }
-
-    public static void select(Object selector) {
-        call(onSelect, selector);
-    }
-
-    public static void nodelay(Object connection, boolean on) {
-        BiConsumer<Object, Boolean> hook = onNodelay;
-        if (hook == null) return;
-        boolean[] guard = IN_HOOK.get();
-        if (guard[0]) return;
+    /** The guard to clear on the way out, or null when there is no sink or this thread is already inside it. */
+    private static boolean[] enter(EventSink s) {
+        if (s == null) return null;
+        boolean[] guard = IN_AGENT.get();
+        if (guard[0]) return null;
         guard[0] = true;
+        return guard;
+    }
+
+    /** Last line of defence: takes the failing sink out, then lets it stand the agent down. */
+    private static void failed(EventSink s, Throwable t) {
+        SINK.compareAndSet(s, null);
         try {
-            hook.accept(connection, on);
-        } catch (Throwable t) {
-            standDown(t);
-        } finally {
-            guard[0] = false;
-        }
-    }
-
-    /** Removes every hook: the JDK code runs on exactly as it would without the agent. */
-    public static void clear() {
-        onWrite = null;
-        onReadEnd = null;
-        onReadStart = null;
-        onChannelReadStart = null;
-        onNodelay = null;
-        onCoalesce = null;
-        onFlush = null;
-        onOpen = null;
-        onShutdownOutput = null;
-        onClose = null;
-        onSelect = null;
-    }
-
-    private static void call(ObjLongConsumer<Object> hook, Object connection, long bytes) {
-        if (hook == null) return;
-        boolean[] guard = IN_HOOK.get();
-        if (guard[0]) return;
-        guard[0] = true;
-        try {
-            hook.accept(connection, bytes);
-        } catch (Throwable t) {
-            standDown(t);
-        } finally {
-            guard[0] = false;
-        }
-    }
-
-    private static void call(Consumer<Object> hook, Object argument) {
-        if (hook == null) return;
-        boolean[] guard = IN_HOOK.get();
-        if (guard[0]) return;
-        guard[0] = true;
-        try {
-            hook.accept(argument);
-        } catch (Throwable t) {
-            standDown(t);
-        } finally {
-            guard[0] = false;
-        }
-    }
-
-    /** Last line of defence: the agent's own handlers catch their errors, but nothing may reach the app. */
-    private static void standDown(Throwable t) {
-        boolean wasActive = onWrite != null;
-        clear();
-        if (wasActive) {
+            s.failed(t);
+        } catch (Throwable ignored) {
             System.err.println("tinygram: disabled after an internal error (" + t + "); the application continues"
                     + " without tinygram");
         }

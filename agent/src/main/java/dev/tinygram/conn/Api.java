@@ -1,4 +1,4 @@
-package dev.tinygram.observe;
+package dev.tinygram.conn;
 
 /** Which Java API a connection is used through. */
 public enum Api {

@@ -1,4 +1,4 @@
-package dev.tinygram.observe;
+package dev.tinygram.conn;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

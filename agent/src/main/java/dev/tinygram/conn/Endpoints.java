@@ -1,4 +1,4 @@
-package dev.tinygram.observe;
+package dev.tinygram.conn;
 
 import java.lang.reflect.Field;
 import java.net.InetAddress;

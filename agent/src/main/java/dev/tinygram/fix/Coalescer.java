@@ -1,8 +1,8 @@
 package dev.tinygram.fix;
 
+import dev.tinygram.core.Burst;
 import dev.tinygram.core.CoalescingRule;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
@@ -78,49 +78,61 @@ public final class Coalescer {
         this.clock = clock;
     }
 
+    /** What became of a write. */
+    public enum Verdict {
+        /** The bytes are in the buffer: the JDK write is skipped. */
+        BUFFERED,
+        /** The JDK write goes ahead with the application's own array, after what was buffered. */
+        WRITE_THROUGH
+    }
+
     /**
-     * The application writes {@code data} (its remaining bytes). Returns {@code Boolean.TRUE} when they are
-     * buffered, null when the JDK write should go ahead itself, or the IOException the write must throw. Waits,
-     * as the JDK's own write would, while another send is under way.
+     * The application writes {@code bytes[offset, offset+length)}; {@code burst} is its burst with this write.
+     * Waits, as the JDK's own write would, while another send is under way. Throws the IOException the write
+     * must throw: a send of what was buffered failed, now or before.
      */
-    public Object write(Object socket, ByteBuffer data) {
+    public Verdict write(Object socket, byte[] bytes, int offset, int length, Burst burst) throws IOException {
         permit.acquireUninterruptibly();
         try {
-            if (failure != null) return reported(failure);
-            int length = data.remaining();
-            if (retired || CoalescingRule.passesThrough(length, bound)) {
-                // null on success: the JDK write goes ahead with the application's own array, after what is buffered
-                return reported(send(socket, retired ? CoalesceStats.Cause.CLOSE : CoalesceStats.Cause.LARGE_WRITE));
-            }
-            if (CoalescingRule.fillsSegment(count, length, bound)) {
-                IOException e = send(socket, CoalesceStats.Cause.FULL);
-                if (e != null) return reported(e);
-                if (retired) return null;   // closed while that send blocked: the JDK says so to the write
-            }
-            buffer(socket, data, length);
-            return Boolean.TRUE;
+            if (failure != null) throw reported(failure);
+            CoalescingRule.Decision decision = CoalescingRule.onWrite(burst, retired, count, length, bound);
+            IOException e = send(socket, causeOf(decision));
+            if (e != null) throw reported(e);
+            if (decision.writesThrough() || retired) return Verdict.WRITE_THROUGH;   // closed while that send blocked
+            buffer(socket, bytes, offset, length);
+            return Verdict.BUFFERED;
         } finally {
             release(socket);
         }
     }
 
-    /** A write to make while the peer's answer is awaited on another thread: what is buffered goes first. */
-    public IOException sendThenWriteThrough(Object socket) {
-        return flushNow(socket, CoalesceStats.Cause.READ);
+    /** An explicit flush() of the socket's stream: the caller waits as it would in a write. */
+    public IOException explicitFlush(Object socket) {
+        return flushNow(socket, CoalesceStats.Cause.FLUSH);
+    }
+
+    /** shutdownOutput is about to send the FIN: what is buffered goes first, and nothing is buffered after. */
+    public IOException outputShuttingDown(Object socket) {
+        retired = true;   // later writes go to the JDK, which refuses them after the FIN
+        return flushNow(socket, CoalesceStats.Cause.SHUTDOWN);
     }
 
     /**
-     * Sends what is buffered, for {@code cause}; returns null or the IOException to throw. A close throws a
-     * failure only if the application has not been told of it yet: closing a broken socket is what it should do.
+     * A close is about to run: returns the failure the close throws, only if the application has not been told of
+     * it yet (closing a broken socket is what it should do).
      */
-    public IOException flush(Object socket, CoalesceStats.Cause cause) {
-        switch (cause) {
-            case READ: return beforeRead(socket);
-            case CLOSE: return drain(socket, cause);
-            case SHUTDOWN:
-                retired = true;   // later writes go to the JDK, which refuses them after the FIN
-                return flushNow(socket, cause);
-            default: return flushNow(socket, cause);
+    public IOException closing(Object socket) {
+        return drain(socket, CoalesceStats.Cause.CLOSE);
+    }
+
+    private static CoalesceStats.Cause causeOf(CoalescingRule.Decision decision) {
+        switch (decision) {
+            case SEND_FOR_READER:
+            case SEND_LONE_WRITE: return CoalesceStats.Cause.READ;
+            case SEND_OUTPUT_ENDED: return CoalesceStats.Cause.CLOSE;
+            case SEND_LARGE_WRITE: return CoalesceStats.Cause.LARGE_WRITE;
+            case SEND_THEN_BUFFER: return CoalesceStats.Cause.FULL;
+            default: return null;   // BUFFER: nothing is sent
         }
     }
 
@@ -182,7 +194,7 @@ public final class Coalescer {
      * usual write-write-read); for any other thread it is handed off, and if the permit is busy, the holder hands
      * it off when done. Never blocks on the peer.
      */
-    private IOException beforeRead(Object socket) {
+    public IOException beforeRead(Object socket) {
         if (!permit.tryAcquire()) {
             wantFlush(socket);
             return null;
@@ -201,7 +213,7 @@ public final class Coalescer {
         return null;
     }
 
-    /** An explicit flush(): the caller waits as it would in a write. */
+    /** Holding nothing, on an application thread that would wait in its own write: sends, waiting for the permit. */
     private IOException flushNow(Object socket, CoalesceStats.Cause cause) {
         permit.acquireUninterruptibly();
         if (failure != null) {
@@ -254,7 +266,7 @@ public final class Coalescer {
 
     // ---- the buffer and the permit ---------------------------------------------------------------------------
 
-    private void buffer(Object socket, ByteBuffer data, int length) {
+    private void buffer(Object socket, byte[] bytes, int offset, int length) {
         long now = clock.getAsLong();
         Thread current = Thread.currentThread();
         if (count == 0) {
@@ -271,7 +283,7 @@ public final class Coalescer {
             System.arraycopy(buffer, 0, bigger, 0, count);
             buffer = bigger;
         }
-        data.get(buffer, count, length);
+        System.arraycopy(bytes, offset, buffer, count, length);
         count += length;
         stats.writesBuffered.increment();
         stats.bytesBuffered.add(length);
@@ -279,6 +291,7 @@ public final class Coalescer {
 
     /** Holding the permit, on an application thread: writes the buffer to the socket, or keeps why it could not. */
     private IOException send(Object socket, CoalesceStats.Cause cause) {
+        if (cause == null) return null;
         if (count == 0) {
             if (flushWanted) flushWanted = false;
             return null;

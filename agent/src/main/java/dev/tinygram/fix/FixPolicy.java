@@ -1,6 +1,6 @@
 package dev.tinygram.fix;
 
-import dev.tinygram.observe.Endpoint;
+import dev.tinygram.conn.Endpoint;
 import java.util.List;
 
 /**

@@ -21,10 +21,28 @@ public final class FlushTimer {
     private volatile boolean idle;
 
     public FlushTimer(long maxDelayNanos) {
-        this.tickNanos = Math.max(1, maxDelayNanos / 2);
+        this.tickNanos = tickFor(maxDelayNanos);
         this.thread = new Thread(this::run, "tinygram-flush-timer");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The tick for a maxDelay: half of it, so a byte waits at most about 1.5 x maxDelay. */
+    public static long tickFor(long maxDelayNanos) {
+        return Math.max(1, maxDelayNanos / 2);
+    }
+
+    /** The half of maxDelay this timer checks at, while something is buffered. */
+    public long tickNanos() {
+        return tickNanos;
+    }
+
+    /**
+     * Ends the thread, for a new maxDelay: the coalescers that used this timer are retired first, so nothing it
+     * watches can still hold bytes; one last look sends anything that could.
+     */
+    public void stop() {
+        thread.interrupt();
     }
 
     /** A coalescer started a buffer on {@code socket}; it is checked until it is empty. */
@@ -43,6 +61,7 @@ public final class FlushTimer {
             LockSupport.parkNanos(this, tickNanos);
             TinygramBridge.runAsAgent(this::tick);
         }
+        TinygramBridge.runAsAgent(this::tick);
     }
 
     private void tick() {

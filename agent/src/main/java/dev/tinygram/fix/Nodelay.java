@@ -12,12 +12,12 @@ public final class Nodelay {
      * Turns TCP_NODELAY on. Call only from inside a hook: the bridge's guard keeps this from being seen as the
      * application's own setOption.
      */
-    public static void enable(Object socket) throws Exception {
+    public static void enable(Object socket) {
         set(socket, true);
     }
 
     /** Sets TCP_NODELAY to {@code on}; same calling rule as {@link #enable}. */
-    public static void set(Object socket, boolean on) throws Exception {
+    public static void set(Object socket, boolean on) {
         try {
             if (socket instanceof SocketChannel) {
                 ((SocketChannel) socket).setOption(StandardSocketOptions.TCP_NODELAY, on);
@@ -25,7 +25,7 @@ public final class Nodelay {
                 ((SocketOptions) socket).setOption(SocketOptions.TCP_NODELAY, on);
             }
         } catch (java.io.IOException closed) {
-            // closed or closing: nothing to set, and the application will hear of it from its own call
+            // closed, closing or broken: nothing to set, and the application will hear of it from its own call
         }
     }
 }

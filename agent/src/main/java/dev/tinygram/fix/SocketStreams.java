@@ -36,7 +36,15 @@ public final class SocketStreams {
     };
 
     /** The NioSocketImpl behind {@code stream}, or null. */
-    public Object socketOf(Object stream) throws IllegalAccessException {
+    public Object socketOf(Object stream) {
+        try {
+            return find(stream);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("the fields opened to tinygram are not accessible", e);
+        }
+    }
+
+    private Object find(Object stream) throws IllegalAccessException {
         if (socketStreamParent == null && stream.getClass().getName().equals("java.net.Socket$SocketOutputStream")) {
             return null;
         }

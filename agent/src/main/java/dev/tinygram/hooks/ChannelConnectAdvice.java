@@ -9,6 +9,6 @@ public final class ChannelConnectAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.This Object channel, @Advice.Return boolean connected, @Advice.Thrown Throwable thrown) {
-        if (thrown == null && connected) TinygramBridge.open(channel);
+        if (thrown == null && connected) TinygramBridge.opened(channel);
     }
 }

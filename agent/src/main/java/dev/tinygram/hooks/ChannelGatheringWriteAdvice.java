@@ -9,6 +9,6 @@ public final class ChannelGatheringWriteAdvice {
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object channel, @Advice.Return long written) {
-        if (written > 0) TinygramBridge.channelWritten(channel, written);
+        if (written > 0) TinygramBridge.written(channel, written);
     }
 }

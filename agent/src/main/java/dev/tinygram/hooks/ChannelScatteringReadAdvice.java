@@ -9,11 +9,11 @@ public final class ChannelScatteringReadAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object channel) {
-        TinygramBridge.channelReadStart(channel);
+        TinygramBridge.channelReadStarting(channel);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.This Object channel, @Advice.Return long read, @Advice.Thrown Throwable thrown) {
-        TinygramBridge.readEnd(channel, thrown == null ? read : 0);
+        TinygramBridge.readEnded(channel, thrown == null ? read : 0);
     }
 }

@@ -11,14 +11,12 @@ public final class CloseAdvice {
     private CloseAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@Advice.This Object connection) {
-        Object failure = TinygramBridge.flush(connection, TinygramBridge.BEFORE_CLOSE);
-        TinygramBridge.close(connection);
-        return failure;
+    static Throwable enter(@Advice.This Object connection) {
+        return TinygramBridge.closing(connection);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class)
-    static void exit(@Advice.Enter Object failure, @Advice.Thrown(readOnly = false) Throwable thrown) {
-        if (thrown == null && failure instanceof Throwable) thrown = (Throwable) failure;
+    static void exit(@Advice.Enter Throwable failure, @Advice.Thrown(readOnly = false) Throwable thrown) {
+        if (thrown == null && failure != null) thrown = failure;
     }
 }

@@ -12,7 +12,7 @@ public final class LegacyNodelayOptionAdvice {
                      @Advice.Thrown Throwable thrown) {
         // 0x0001 is java.net.SocketOptions.TCP_NODELAY; advice is inlined into the JDK, so only literals here
         if (thrown == null && option == 0x0001 && value instanceof Boolean) {
-            TinygramBridge.nodelay(socket, (Boolean) value);
+            TinygramBridge.nodelaySet(socket, (Boolean) value);
         }
     }
 }

@@ -12,7 +12,7 @@ public final class NodelayOptionAdvice {
     static void exit(@Advice.This Object connection, @Advice.Argument(0) Object option,
                      @Advice.Argument(1) Object value, @Advice.Thrown Throwable thrown) {
         if (thrown == null && option == StandardSocketOptions.TCP_NODELAY && value instanceof Boolean) {
-            TinygramBridge.nodelay(connection, (Boolean) value);
+            TinygramBridge.nodelaySet(connection, (Boolean) value);
         }
     }
 }

@@ -9,6 +9,6 @@ public final class OpenAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.This Object connection, @Advice.Thrown Throwable thrown) {
-        if (thrown == null) TinygramBridge.open(connection);
+        if (thrown == null) TinygramBridge.opened(connection);
     }
 }

@@ -9,6 +9,6 @@ public final class SelectAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object selector) {
-        TinygramBridge.select(selector);
+        TinygramBridge.selecting(selector);
     }
 }

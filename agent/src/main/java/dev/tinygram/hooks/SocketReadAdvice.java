@@ -11,14 +11,12 @@ public final class SocketReadAdvice {
     private SocketReadAdvice() {}
 
     @Advice.OnMethodEnter
-    static void enter(@Advice.This Object connection) throws Throwable {
-        Object failure = TinygramBridge.flush(connection, TinygramBridge.BEFORE_READ);
-        if (failure instanceof Throwable) throw (Throwable) failure;
-        TinygramBridge.readStart(connection);
+    static void enter(@Advice.This Object connection) throws java.io.IOException {
+        TinygramBridge.readStarting(connection);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.This Object connection, @Advice.Return int read, @Advice.Thrown Throwable thrown) {
-        TinygramBridge.readEnd(connection, thrown == null ? read : 0);
+        TinygramBridge.readEnded(connection, thrown == null ? read : 0);
     }
 }

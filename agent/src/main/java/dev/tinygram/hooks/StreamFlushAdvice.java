@@ -12,8 +12,7 @@ public final class StreamFlushAdvice {
     private StreamFlushAdvice() {}
 
     @Advice.OnMethodEnter
-    static void enter(@Advice.This Object stream) throws Throwable {
-        Object failure = TinygramBridge.flush(stream, TinygramBridge.EXPLICIT_FLUSH);
-        if (failure instanceof Throwable) throw (Throwable) failure;
+    static void enter(@Advice.This Object stream) throws java.io.IOException {
+        TinygramBridge.streamFlushed(stream);
     }
 }

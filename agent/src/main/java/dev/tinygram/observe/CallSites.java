@@ -12,7 +12,7 @@ public final class CallSites {
     private static final String[] PLATFORM_PREFIXES = {
         "java.", "javax.", "jdk.", "sun.", "com.sun.",
         "dev.tinygram.bootstrap.", "dev.tinygram.observe.", "dev.tinygram.agent.", "dev.tinygram.hooks.",
-        "dev.tinygram.fix.", "dev.tinygram.shaded.",
+        "dev.tinygram.fix.", "dev.tinygram.tracker.", "dev.tinygram.conn.", "dev.tinygram.shaded.",
     };
 
     private final int depth;

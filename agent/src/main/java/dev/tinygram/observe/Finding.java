@@ -1,5 +1,7 @@
 package dev.tinygram.observe;
 
+import dev.tinygram.conn.Endpoint;
+import dev.tinygram.conn.FixAction;
 import dev.tinygram.core.ReadOutcome;
 import java.time.Instant;
 import java.util.List;
@@ -15,10 +17,10 @@ import java.util.List;
  * @param outcome    the core's prediction and the measured wait
  * @param stack      where the first held write of the burst was made
  * @param callSite   the first frame of it outside the JDK and the agent, as {@link CallSites#callSite} gives it
- * @param action     what tinygram did on this connection: "none", "nodelay" or "coalesced"
+ * @param action     what tinygram did on this connection
  */
 public record Finding(Instant time, Endpoint endpoint, boolean nodelay, long[] writes, ReadOutcome outcome,
-                      List<StackTraceElement> stack, String callSite, String action) {
+                      List<StackTraceElement> stack, String callSite, FixAction action) {
 
     public static final String KIND = "write-write-read";
 

@@ -1,22 +1,84 @@
 package dev.tinygram.report;
 
-import java.util.concurrent.atomic.AtomicLong;
+import dev.tinygram.observe.Finding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters for one call site, across connections. */
-final class CallSiteStats {
-    /** Bursts with a held write, then a read. */
-    final LongAdder occurrences = new LongAdder();
-    /** ... where the core predicted a delayed-ACK stall. */
-    final LongAdder predicted = new LongAdder();
-    /** ... and the measured wait confirmed it. */
-    final LongAdder confirmed = new LongAdder();
-    /** ... and tinygram fixed (nodelay or coalesced). */
-    final LongAdder avoided = new LongAdder();
-    /** Measured waits of the predicted stalls. */
-    final LongAdder lostNanos = new LongAdder();
-    /** When the log last spoke of this site, and how many it has not spoken of since. */
-    final AtomicLong lastLoggedNanos = new AtomicLong(Long.MIN_VALUE);
-    final LongAdder unlogged = new LongAdder();
-    final LongAdder unloggedLostNanos = new LongAdder();
+/** Counters per call site, across connections: what the JMX view, the summary and the throttled log read. */
+final class CallSiteCounters {
+    /** One call site's counters. */
+    static final class Site {
+        /** Bursts with a held write, then a read. */
+        final LongAdder occurrences = new LongAdder();
+        /** ... where the core predicted a delayed-ACK stall. */
+        final LongAdder predicted = new LongAdder();
+        /** ... and the measured wait confirmed it. */
+        final LongAdder confirmed = new LongAdder();
+        /** ... and tinygram fixed (nodelay or coalesced). */
+        final LongAdder avoided = new LongAdder();
+        /** Measured waits of the predicted stalls. */
+        final LongAdder lostNanos = new LongAdder();
+    }
+
+    /** Totals over every call site. */
+    record Totals(long occurrences, long predicted, long confirmed, long avoided) {}
+
+    private final Map<String, Site> bySite = new ConcurrentHashMap<>();
+
+    /** Counts a finding; returns its site's counters. */
+    Site count(Finding f) {
+        Site site = bySite.computeIfAbsent(f.callSite(), s -> new Site());
+        site.occurrences.increment();
+        if (!f.stallPredicted()) return site;
+        site.predicted.increment();
+        if (f.outcome().confirmed()) site.confirmed.increment();
+        if (f.action().fixed()) site.avoided.increment();
+        site.lostNanos.add(f.outcome().waitNanos());
+        return site;
+    }
+
+    Totals totals() {
+        long occurrences = 0;
+        long predicted = 0;
+        long confirmed = 0;
+        long avoided = 0;
+        for (Site s : bySite.values()) {
+            occurrences += s.occurrences.sum();
+            predicted += s.predicted.sum();
+            confirmed += s.confirmed.sum();
+            avoided += s.avoided.sum();
+        }
+        return new Totals(occurrences, predicted, confirmed, avoided);
+    }
+
+    Map<String, Long> predictedByCallSite() {
+        Map<String, Long> m = new TreeMap<>();
+        bySite.forEach((site, s) -> m.put(site, s.predicted.sum()));
+        return m;
+    }
+
+    Map<String, Double> millisWaitedByCallSite() {
+        Map<String, Double> m = new TreeMap<>();
+        bySite.forEach((site, s) -> m.put(site, s.lostNanos.sum() / 1e6));
+        return m;
+    }
+
+    /** One line per call site with a predicted stall: occurrences, predicted, confirmed, time lost. */
+    List<String> summary(String mode) {
+        List<String> lines = new ArrayList<>();
+        bySite.forEach((site, s) -> {
+            if (s.predicted.sum() == 0) return;
+            lines.add(String.format(Locale.ROOT,
+                    "summary: %s: %d write-write-read, %d stalls predicted, %d confirmed, %d avoided by mode=%s, "
+                            + "%.1f ms lost waiting", site, s.occurrences.sum(), s.predicted.sum(), s.confirmed.sum(),
+                    s.avoided.sum(), mode, s.lostNanos.sum() / 1e6));
+        });
+        if (lines.isEmpty()) lines.add("summary: no write-write-read stall predicted");
+        return lines;
+    }
 }

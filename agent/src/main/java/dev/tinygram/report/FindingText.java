@@ -1,7 +1,8 @@
 package dev.tinygram.report;
 
 import dev.tinygram.core.StallPrediction;
-import dev.tinygram.observe.Endpoint;
+import dev.tinygram.conn.Endpoint;
+import dev.tinygram.conn.FixAction;
 import dev.tinygram.observe.Finding;
 import java.util.Arrays;
 import java.util.Locale;
@@ -16,9 +17,9 @@ final class FindingText {
                 + "Nagle behind the peer's delayed ACK; ", f.callSite(), f.endpoint().api().label(),
                 Endpoint.text(f.endpoint().local()), Endpoint.text(f.endpoint().remote()), Arrays.toString(f.writes()),
                 p.heldBytes());
-        if (!f.action().equals("none")) {
+        if (f.action().fixed()) {
             return where + String.format(Locale.ROOT, "a %.1f ms stall avoided: tinygram %s (measured wait %.1f ms)."
-                    + " To fix it in the code: %s", p.stallMs(), f.action().equals("coalesced")
+                    + " To fix it in the code: %s", p.stallMs(), f.action() == FixAction.COALESCED
                     ? "sent the writes as one" : "set TCP_NODELAY", f.outcome().waitMs(), FIX_HINT);
         }
         return "write-write-read stall" + where.substring("write-write-read".length()) + String.format(Locale.ROOT,

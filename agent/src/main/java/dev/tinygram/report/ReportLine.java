@@ -1,7 +1,7 @@
 package dev.tinygram.report;
 
 import dev.tinygram.observe.CallSites;
-import dev.tinygram.observe.Endpoint;
+import dev.tinygram.conn.Endpoint;
 import dev.tinygram.observe.Finding;
 import dev.tinygram.core.StallPrediction;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ final class ReportLine {
                 .put("callSite", f.callSite())
                 .putRaw("stack", Json.array(stack))
                 .put("mode", mode)
-                .put("action", f.action())
+                .put("action", f.action().label())
                 .put("occurrences", occurrences)
                 .toString();
     }

@@ -1,7 +1,7 @@
 package dev.tinygram.report;
 
 import dev.tinygram.core.StallPrediction;
-import dev.tinygram.observe.Endpoint;
+import dev.tinygram.conn.Endpoint;
 import dev.tinygram.observe.Finding;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -53,7 +53,7 @@ final class StallEvent extends Event {
         e.callSite = f.callSite();
         e.stack = f.stack().stream().map(dev.tinygram.observe.CallSites::format).collect(Collectors.joining("\n"));
         e.mode = mode;
-        e.action = f.action();
+        e.action = f.action().label();
         e.commit();
     }
 }

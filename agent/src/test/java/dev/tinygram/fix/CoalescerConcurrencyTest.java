@@ -51,14 +51,14 @@ class CoalescerConcurrencyTest {
                     start.await();
                     for (int seq = 0; seq < RECORDS; seq++) {
                         byte[] r = record(thread, seq, HEADER + random.nextInt(BOUND - HEADER));   // < BOUND
-                        Object result = coalescer.write(socket, ByteBuffer.wrap(r));
+                        Object result = CoalescerCalls.write(coalescer, socket, ByteBuffer.wrap(r));
                         if (result == null) {
                             recorder.write(socket, r, 0, r.length);   // the JDK write going ahead
                         } else if (result instanceof Throwable e) {
                             throw e;
                         }
                         if (random.nextInt(100) == 0) {
-                            IOException e = coalescer.flush(socket, Cause.READ);
+                            IOException e = CoalescerCalls.flush(coalescer, socket, Cause.READ);
                             if (e != null) throw e;
                         }
                     }
@@ -74,7 +74,7 @@ class CoalescerConcurrencyTest {
             assertFalse(t.isAlive(), t.getName() + " finished");
         }
         assertEquals(List.of(), errors);
-        assertNull(coalescer.flush(socket, Cause.CLOSE));
+        assertNull(CoalescerCalls.flush(coalescer, socket, Cause.CLOSE));
 
         byte[] stream = recorder.bytes();
         int[] next = new int[THREADS];

@@ -63,9 +63,9 @@ class CoalescerStalledPeerTest {
 
     /** A writer on an app thread whose write fills the buffer, so it sends, and blocks on the stalled peer. */
     private Future<Object> writerBlockedInItsSend(Coalescer c) throws Exception {
-        app.submit(() -> c.write(socket, ByteBuffer.wrap(bytes(60, 1)))).get();
+        app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(bytes(60, 1)))).get();
         peer.stall();
-        Future<Object> w = app.submit(() -> c.write(socket, ByteBuffer.wrap(bytes(60, 2))));
+        Future<Object> w = app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(bytes(60, 2))));
         assertTrue(eventually(() -> peer.blockedWrites() == 1), "the writer's send blocks on the peer");
         return w;
     }
@@ -74,7 +74,7 @@ class CoalescerStalledPeerTest {
     void readerOnAnotherThreadDoesNotWaitBehindABlockedSend() throws Exception {
         Coalescer c = coalescer(peer, NEVER);
         Future<Object> writer = writerBlockedInItsSend(c);
-        assertNull(onAnotherThread(() -> c.flush(socket, Cause.READ), 500), "the read goes ahead at once");
+        assertNull(onAnotherThread(() -> CoalescerCalls.flush(c, socket, Cause.READ), 500), "the read goes ahead at once");
         peer.readAgain();
         assertEquals(Boolean.TRUE, writer.get(3, TimeUnit.SECONDS), "the writer's own bytes were then buffered");
     }
@@ -83,9 +83,9 @@ class CoalescerStalledPeerTest {
     void readerOnAnotherThreadHandsOtherThreadsBytesToASendThread() throws Exception {
         Coalescer c = coalescer(peer, NEVER);
         byte[] a = bytes(30, 1);
-        app.submit(() -> c.write(socket, ByteBuffer.wrap(a))).get();
+        app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(a))).get();
         peer.stall();
-        assertNull(onAnotherThread(() -> c.flush(socket, Cause.READ), 500),
+        assertNull(onAnotherThread(() -> CoalescerCalls.flush(c, socket, Cause.READ), 500),
                 "a reader that did not write the bytes never blocks on the peer (it could deadlock the app)");
         assertTrue(eventually(() -> peer.blockedWrites() == 1), "a send thread sends them");
         peer.readAgain();
@@ -97,8 +97,8 @@ class CoalescerStalledPeerTest {
     void theWriterOfTheBytesSendsThemItselfBeforeItsRead() {
         Recorder recorder = new Recorder();
         Coalescer c = coalescer(recorder, NEVER);
-        c.write(socket, ByteBuffer.wrap(bytes(30, 1)));
-        assertNull(c.flush(socket, Cause.READ));
+        CoalescerCalls.write(c, socket, ByteBuffer.wrap(bytes(30, 1)));
+        assertNull(CoalescerCalls.flush(c, socket, Cause.READ));
         assertEquals(30, recorder.size(), "sent before flush returned, with no thread hop");
     }
 
@@ -106,16 +106,16 @@ class CoalescerStalledPeerTest {
     void aWriteAfterAReaderHandedOffWaitsForThatSendSoOrderHolds() throws Exception {
         Coalescer c = coalescer(peer, NEVER);
         byte[] a = bytes(30, 1), b = bytes(30, 40);
-        app.submit(() -> c.write(socket, ByteBuffer.wrap(a))).get();
+        app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(a))).get();
         peer.stall();
-        onAnotherThread(() -> c.flush(socket, Cause.READ), 500);   // handed off, blocked on the peer
+        onAnotherThread(() -> CoalescerCalls.flush(c, socket, Cause.READ), 500);   // handed off, blocked on the peer
         assertTrue(eventually(() -> peer.blockedWrites() == 1));
-        Future<Object> next = app.submit(() -> c.write(socket, ByteBuffer.wrap(b)));
+        Future<Object> next = app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(b)));
         Thread.sleep(50);
         assertFalse(next.isDone(), "a write waits while the send before it is under way, as a JDK write would");
         peer.readAgain();
         assertEquals(Boolean.TRUE, next.get(3, TimeUnit.SECONDS));
-        c.flush(socket, Cause.FLUSH);
+        CoalescerCalls.flush(c, socket, Cause.FLUSH);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes(a);
         expected.writeBytes(b);
@@ -127,7 +127,7 @@ class CoalescerStalledPeerTest {
         Coalescer c = coalescer(peer, NEVER);
         Future<Object> writer = writerBlockedInItsSend(c);
         long t0 = System.nanoTime();
-        CompletableFuture<IOException> close = CompletableFuture.supplyAsync(() -> c.flush(socket, Cause.CLOSE));
+        CompletableFuture<IOException> close = CompletableFuture.supplyAsync(() -> CoalescerCalls.flush(c, socket, Cause.CLOSE));
         IOException closeResult = close.get(3, TimeUnit.SECONDS);
         assertNull(closeResult);
         assertTrue(System.nanoTime() - t0 < SECONDS_3, "close() returns, after at most its bounded wait");
@@ -141,8 +141,8 @@ class CoalescerStalledPeerTest {
         Recorder recorder = new Recorder();
         Coalescer c = coalescer(recorder, NEVER);
         byte[] a = bytes(30, 1);
-        app.submit(() -> c.write(socket, ByteBuffer.wrap(a))).get();
-        assertNull(c.flush(socket, Cause.CLOSE));
+        app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(a))).get();
+        assertNull(CoalescerCalls.flush(c, socket, Cause.CLOSE));
         assertArrayEquals(a, recorder.bytes(), "sent by a send thread before close returned");
     }
 
@@ -152,9 +152,9 @@ class CoalescerStalledPeerTest {
         Recorder other = new Recorder();
         Coalescer neighbour = coalescer(other, TimeUnit.MILLISECONDS.toNanos(1));
         peer.stall();
-        stuck.write(socket, ByteBuffer.wrap(bytes(30, 1)));
+        CoalescerCalls.write(stuck, socket, ByteBuffer.wrap(bytes(30, 1)));
         assertTrue(eventually(() -> peer.blockedWrites() == 1), "the timer's send for the first is stuck");
-        neighbour.write(new Object(), ByteBuffer.wrap(bytes(20, 2)));
+        CoalescerCalls.write(neighbour, new Object(), ByteBuffer.wrap(bytes(20, 2)));
         assertTrue(eventually(() -> other.size() == 20), "the neighbour's bytes still leave on time");
     }
 
@@ -162,7 +162,7 @@ class CoalescerStalledPeerTest {
     void retireWaitsForAHandedOffSendSoADirectWriteCannotOvertakeIt() throws Exception {
         Coalescer c = coalescer(peer, NEVER);
         byte[] a = bytes(30, 1);
-        app.submit(() -> c.write(socket, ByteBuffer.wrap(a))).get();
+        app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(a))).get();
         peer.stall();
         Future<?> retire = app.submit(() -> c.retire(socket));
         assertTrue(eventually(() -> peer.blockedWrites() == 1), "retire hands the buffer to a send thread");
@@ -171,19 +171,19 @@ class CoalescerStalledPeerTest {
         peer.readAgain();
         retire.get(3, TimeUnit.SECONDS);
         assertArrayEquals(a, peer.received());
-        assertNull(c.write(socket, ByteBuffer.wrap(bytes(5, 9))), "later writes go straight to the JDK");
+        assertNull(CoalescerCalls.write(c, socket, ByteBuffer.wrap(bytes(5, 9))), "later writes go straight to the JDK");
     }
 
     @Test
     void failureOfAHandedOffSendReachesTheNextOperation() throws Exception {
         Coalescer c = coalescer(peer, NEVER);
-        app.submit(() -> c.write(socket, ByteBuffer.wrap(bytes(30, 1)))).get();
+        app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(bytes(30, 1)))).get();
         peer.stall();
-        onAnotherThread(() -> c.flush(socket, Cause.READ), 500);
+        onAnotherThread(() -> CoalescerCalls.flush(c, socket, Cause.READ), 500);
         assertTrue(eventually(() -> peer.blockedWrites() == 1));
         peer.close();
         assertTrue(eventually(() -> peer.blockedWrites() == 0));
-        Object next = app.submit(() -> c.write(socket, ByteBuffer.wrap(bytes(5, 2)))).get(3, TimeUnit.SECONDS);
+        Object next = app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(bytes(5, 2)))).get(3, TimeUnit.SECONDS);
         assertInstanceOf(SocketException.class, next, "the write after the lost bytes throws");
     }
 
@@ -191,11 +191,11 @@ class CoalescerStalledPeerTest {
     void shutdownOutputWaitsForASlowSendRatherThanCutItOff() throws Exception {
         Coalescer c = coalescer(peer, NEVER);
         byte[] a = bytes(30, 1);
-        app.submit(() -> c.write(socket, ByteBuffer.wrap(a))).get();
+        app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(a))).get();
         peer.stall();
-        onAnotherThread(() -> c.flush(socket, Cause.READ), 500);   // handed off, blocked on a peer that pauses
+        onAnotherThread(() -> CoalescerCalls.flush(c, socket, Cause.READ), 500);   // handed off, blocked on a peer that pauses
         assertTrue(eventually(() -> peer.blockedWrites() == 1));
-        Future<IOException> shutdown = app.submit(() -> c.flush(socket, Cause.SHUTDOWN));
+        Future<IOException> shutdown = app.submit(() -> CoalescerCalls.flush(c, socket, Cause.SHUTDOWN));
         Thread.sleep(100);
         assertFalse(shutdown.isDone(), "the FIN must not go out while accepted bytes are still on their way");
         peer.readAgain();
@@ -206,12 +206,12 @@ class CoalescerStalledPeerTest {
     @Test
     void closeWaitsBoundedlyForASendThreadsSend() throws Exception {
         Coalescer c = coalescer(peer, NEVER);
-        app.submit(() -> c.write(socket, ByteBuffer.wrap(bytes(30, 1)))).get();
+        app.submit(() -> CoalescerCalls.write(c, socket, ByteBuffer.wrap(bytes(30, 1)))).get();
         peer.stall();
-        onAnotherThread(() -> c.flush(socket, Cause.READ), 500);
+        onAnotherThread(() -> CoalescerCalls.flush(c, socket, Cause.READ), 500);
         assertTrue(eventually(() -> peer.blockedWrites() == 1));
         long t0 = System.nanoTime();
-        assertNull(app.submit(() -> c.flush(socket, Cause.CLOSE)).get(10, TimeUnit.SECONDS));
+        assertNull(app.submit(() -> CoalescerCalls.flush(c, socket, Cause.CLOSE)).get(10, TimeUnit.SECONDS));
         long waited = System.nanoTime() - t0;
         assertTrue(waited > Coalescer.CLOSE_WAIT_NANOS / 2, "close gave a slow peer time to take the bytes");
         assertTrue(waited < Coalescer.CLOSE_WAIT_NANOS + SECONDS_3, "but not forever");

@@ -38,7 +38,7 @@ class CoalescerTest {
     }
 
     private Object write(byte[] data) {
-        return coalescer.write(socket, ByteBuffer.wrap(data));
+        return CoalescerCalls.write(coalescer, socket, ByteBuffer.wrap(data));
     }
 
     /** The application's write as tinygram's hook runs it: a null answer means the JDK writes it itself. */
@@ -66,7 +66,7 @@ class CoalescerTest {
         write(a);
         write(b);
         write(c);
-        assertNull(coalescer.flush(socket, Cause.READ));
+        assertNull(CoalescerCalls.flush(coalescer, socket, Cause.READ));
         List<Recorder.Call> calls = recorder.calls();
         assertEquals(1, calls.size(), "three small writes, one send");
         assertArrayEquals(concat(a, b, c), calls.get(0).bytes());
@@ -77,8 +77,8 @@ class CoalescerTest {
     @Test
     void onlyRemainingBytesOfTheBufferAreTaken() {
         byte[] array = bytes(50, 7);
-        assertEquals(Boolean.TRUE, coalescer.write(socket, ByteBuffer.wrap(array, 10, 15)));
-        coalescer.flush(socket, Cause.READ);
+        assertEquals(Boolean.TRUE, CoalescerCalls.write(coalescer, socket, ByteBuffer.wrap(array, 10, 15)));
+        CoalescerCalls.flush(coalescer, socket, Cause.READ);
         assertArrayEquals(Arrays.copyOfRange(array, 10, 25), recorder.bytes());
     }
 
@@ -88,7 +88,7 @@ class CoalescerTest {
         byte[] original = array.clone();
         write(array);
         Arrays.fill(array, (byte) 0x77);   // the JDK write was skipped: the app owns its array again
-        coalescer.flush(socket, Cause.READ);
+        CoalescerCalls.flush(coalescer, socket, Cause.READ);
         assertArrayEquals(original, recorder.bytes());
     }
 
@@ -101,7 +101,7 @@ class CoalescerTest {
         assertEquals(1, calls.size());
         assertArrayEquals(a, calls.get(0).bytes(), "the buffer went first, without the new write");
         assertEquals(40, coalescer.buffered());
-        coalescer.flush(socket, Cause.READ);
+        CoalescerCalls.flush(coalescer, socket, Cause.READ);
         assertArrayEquals(concat(a, b), recorder.bytes());
     }
 
@@ -119,7 +119,7 @@ class CoalescerTest {
         byte[] large = bytes(BOUND, 40);   // exactly one segment
         write(small);
         ByteBuffer data = ByteBuffer.wrap(large);
-        assertNull(coalescer.write(socket, data), "a whole segment goes through the JDK write itself");
+        assertNull(CoalescerCalls.write(coalescer, socket, data), "a whole segment goes through the JDK write itself");
         List<Recorder.Call> calls = recorder.calls();
         assertEquals(1, calls.size(), "the buffer was sent before the large write goes ahead");
         assertArrayEquals(small, calls.get(0).bytes());
@@ -139,8 +139,8 @@ class CoalescerTest {
 
     @Test
     void flushOfEmptyBufferSendsNothing() {
-        assertNull(coalescer.flush(socket, Cause.READ));
-        assertNull(coalescer.flush(socket, Cause.CLOSE));
+        assertNull(CoalescerCalls.flush(coalescer, socket, Cause.READ));
+        assertNull(CoalescerCalls.flush(coalescer, socket, Cause.CLOSE));
         assertEquals(0, recorder.attempts());
         assertEquals(0, stats.flushes(Cause.READ) + stats.flushes(Cause.CLOSE));
     }
@@ -149,7 +149,7 @@ class CoalescerTest {
     void coalescedSendsStayBelowBound() throws IOException {
         Random random = new Random(7);
         for (int i = 0; i < 3000; i++) appWrite(bytes(1 + random.nextInt(2 * BOUND), i));
-        coalescer.flush(socket, Cause.CLOSE);
+        CoalescerCalls.flush(coalescer, socket, Cause.CLOSE);
         List<Recorder.Call> sends = recorder.calls().stream().filter(c -> c.socket() == socket).toList();
         assertFalse(sends.isEmpty());
         for (Recorder.Call c : sends) {
@@ -166,12 +166,12 @@ class CoalescerTest {
             random.nextBytes(data);
             expected.writeBytes(data);
             appWrite(data);
-            if (random.nextInt(20) == 0) assertNull(coalescer.flush(socket, Cause.READ));
+            if (random.nextInt(20) == 0) assertNull(CoalescerCalls.flush(coalescer, socket, Cause.READ));
             if (random.nextInt(50) == 0) {
                 Arrays.fill(data, (byte) 0);   // reusing the array must not change what was written
             }
         }
-        assertNull(coalescer.flush(socket, Cause.CLOSE));
+        assertNull(CoalescerCalls.flush(coalescer, socket, Cause.CLOSE));
         assertArrayEquals(expected.toByteArray(), recorder.bytes());
     }
 
@@ -196,13 +196,13 @@ class CoalescerTest {
         IOException broken = new IOException("connection reset");
         write(bytes(10, 1));
         recorder.failWith(broken);
-        assertSame(broken, coalescer.flush(socket, Cause.READ));
+        assertSame(broken, CoalescerCalls.flush(coalescer, socket, Cause.READ));
         int attempts = recorder.attempts();
         assertSame(broken, write(bytes(5, 2)), "a small write after a failure throws it");
         assertSame(broken, write(bytes(BOUND * 2, 3)), "a large write after a failure throws it, never null");
-        assertSame(broken, coalescer.flush(socket, Cause.READ));
-        assertSame(broken, coalescer.flush(socket, Cause.SHUTDOWN));
-        assertSame(broken, coalescer.flush(socket, Cause.FULL));
+        assertSame(broken, CoalescerCalls.flush(coalescer, socket, Cause.READ));
+        assertSame(broken, CoalescerCalls.flush(coalescer, socket, Cause.SHUTDOWN));
+        assertSame(broken, CoalescerCalls.flush(coalescer, socket, Cause.FULL));
         assertEquals(attempts, recorder.attempts(), "a failed socket is not written to again");
         assertEquals(0, coalescer.buffered(), "nothing is buffered after a failure");
         assertEquals(1, stats.writesBuffered(), "writes after a failure are not counted as buffered");
@@ -213,10 +213,10 @@ class CoalescerTest {
         IOException broken = new IOException("reset");
         write(bytes(10, 1));
         recorder.failWith(broken);
-        coalescer.flush(socket, Cause.READ);
+        CoalescerCalls.flush(coalescer, socket, Cause.READ);
         recorder.failWith(null);
         assertSame(broken, write(bytes(10, 2)));
-        assertSame(broken, coalescer.flush(socket, Cause.READ));
+        assertSame(broken, CoalescerCalls.flush(coalescer, socket, Cause.READ));
         assertEquals(0, recorder.size(), "no bytes after the failed ones are ever sent");
     }
 
@@ -225,9 +225,9 @@ class CoalescerTest {
         IOException broken = new IOException("reset");
         write(bytes(10, 1));
         recorder.failWith(broken);
-        assertSame(broken, coalescer.flush(socket, Cause.READ));
-        assertNull(coalescer.flush(socket, Cause.CLOSE), "closing a socket whose failure was reported is fine");
-        assertNull(coalescer.flush(socket, Cause.CLOSE));
+        assertSame(broken, CoalescerCalls.flush(coalescer, socket, Cause.READ));
+        assertNull(CoalescerCalls.flush(coalescer, socket, Cause.CLOSE), "closing a socket whose failure was reported is fine");
+        assertNull(CoalescerCalls.flush(coalescer, socket, Cause.CLOSE));
         assertSame(broken, write(bytes(1, 2)), "but writes still throw");
     }
 
@@ -236,8 +236,8 @@ class CoalescerTest {
         IOException broken = new IOException("reset");
         write(bytes(10, 1));
         recorder.failWith(broken);
-        assertSame(broken, coalescer.flush(socket, Cause.CLOSE), "bytes lost at close are reported by the close");
-        assertNull(coalescer.flush(socket, Cause.CLOSE));
+        assertSame(broken, CoalescerCalls.flush(coalescer, socket, Cause.CLOSE), "bytes lost at close are reported by the close");
+        assertNull(CoalescerCalls.flush(coalescer, socket, Cause.CLOSE));
     }
 
     @Test
@@ -253,15 +253,15 @@ class CoalescerTest {
     @Test
     void statsCountSendsByCause() {
         write(bytes(10, 1));
-        coalescer.flush(socket, Cause.READ);
+        CoalescerCalls.flush(coalescer, socket, Cause.READ);
         write(bytes(60, 2));
         write(bytes(60, 3));                      // FULL
         write(bytes(BOUND, 4));                   // LARGE_WRITE sends the 60
         write(bytes(10, 5));
-        coalescer.flush(socket, Cause.FLUSH);
+        CoalescerCalls.flush(coalescer, socket, Cause.FLUSH);
         write(bytes(10, 6));
-        coalescer.flush(socket, Cause.CLOSE);
-        coalescer.flush(socket, Cause.CLOSE);     // empty: not counted
+        CoalescerCalls.flush(coalescer, socket, Cause.CLOSE);
+        CoalescerCalls.flush(coalescer, socket, Cause.CLOSE);     // empty: not counted
         assertEquals(1, stats.flushes(Cause.READ));
         assertEquals(1, stats.flushes(Cause.FULL));
         assertEquals(1, stats.flushes(Cause.LARGE_WRITE));
@@ -275,7 +275,7 @@ class CoalescerTest {
     void shutdownSendsTheBufferAndLaterWritesGoStraightToTheSocket() throws IOException {
         byte[] a = bytes(10, 1), b = bytes(10, 2);
         appWrite(a);
-        assertNull(coalescer.flush(socket, Cause.SHUTDOWN));
+        assertNull(CoalescerCalls.flush(coalescer, socket, Cause.SHUTDOWN));
         assertEquals(1, stats.flushes(Cause.SHUTDOWN));
         assertNull(write(b), "after shutdownOutput the JDK gets the write, and refuses it itself");
         assertEquals(0, coalescer.buffered());
@@ -297,7 +297,7 @@ class CoalescerTest {
     void statsDoNotCountFailedSends() {
         write(bytes(10, 1));
         recorder.failWith(new IOException("reset"));
-        coalescer.flush(socket, Cause.READ);
+        CoalescerCalls.flush(coalescer, socket, Cause.READ);
         assertEquals(0, stats.flushes(Cause.READ));
     }
 
@@ -305,7 +305,7 @@ class CoalescerTest {
     void statsDescribeNamesEveryCause() {
         write(bytes(10, 1));
         write(bytes(20, 2));
-        coalescer.flush(socket, Cause.READ);
+        CoalescerCalls.flush(coalescer, socket, Cause.READ);
         assertTrue(stats.describe().startsWith("coalesced 2 writes (30 B) into sends on: read=1 full=0 flush=0 close=0"
                 + " shutdown=0 delay=0 large_write=0; gaps between writes of one burst: p50 < "), stats.describe());
     }

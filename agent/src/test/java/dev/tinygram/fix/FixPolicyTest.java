@@ -2,8 +2,8 @@ package dev.tinygram.fix;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.tinygram.observe.Api;
-import dev.tinygram.observe.Endpoint;
+import dev.tinygram.conn.Api;
+import dev.tinygram.conn.Endpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

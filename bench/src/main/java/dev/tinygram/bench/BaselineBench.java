@@ -1,6 +1,7 @@
 package dev.tinygram.bench;
 
 import dev.tinygram.bootstrap.TinygramBridge;
+import java.io.IOException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -17,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * one thread); {@code hooksOff} is ns per bridge call.
  */
 public class BaselineBench extends JmhDefaults {
-    private static final long BYTES = 100;
+    private static final byte[] DATA = new byte[100];
 
     private Rig rig;
     private Object conn;
@@ -32,7 +33,7 @@ public class BaselineBench extends JmhDefaults {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         try {
-            if (TinygramBridge.onWrite != null) throw new IllegalStateException("a hook was installed");
+            if (TinygramBridge.installed() != null) throw new IllegalStateException("a hook was installed");
         } finally {
             rig.close();
         }
@@ -40,11 +41,11 @@ public class BaselineBench extends JmhDefaults {
 
     @Benchmark
     @OperationsPerInvocation(4)
-    public void hooksOff() {
-        TinygramBridge.write(conn, BYTES);
-        TinygramBridge.write(conn, BYTES);
-        TinygramBridge.readStart(conn);
-        TinygramBridge.readEnd(conn, BYTES);
+    public void hooksOff() throws IOException {
+        TinygramBridge.writing(conn, DATA, 0, DATA.length);
+        TinygramBridge.writing(conn, DATA, 0, DATA.length);
+        TinygramBridge.readStarting(conn);
+        TinygramBridge.readEnded(conn, DATA.length);
     }
 
     @Benchmark

@@ -1,6 +1,7 @@
 package dev.tinygram.bench;
 
 import dev.tinygram.bootstrap.TinygramBridge;
+import java.io.IOException;
 import dev.tinygram.fix.CoalesceStats;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -22,9 +23,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * a real send() on loopback: the real cost of a flush); {@code noop} drops it, leaving the agent's own work.
  *
  * <ul>
- *   <li>{@code streamWriteFlush}: streamWrite 100 B (buffered), flush: 2 bridge calls, one send per invocation.</li>
- *   <li>{@code writeWriteRead}: streamWrite 100 B twice (both buffered), flush (one send of 200 B), readStart,
- *       readEnd(100 B): the 5 bridge calls a write-write-read makes on a socket in mode=coalesce. The model still
+ *   <li>{@code streamWriteRead}: writing 100 B (buffered), readStarting (which sends it), readEnded: 3 bridge
+ *       calls, one send per invocation.</li>
+ *   <li>{@code writeWriteRead}: writing 100 B twice (both buffered), readStarting (one send of 200 B),
+ *       readEnded(100 B): the 4 bridge calls a write-write-read makes on a socket in mode=coalesce. The model still
  *       sees the application's own Nagle, so each cycle records an (avoided) write-write-read finding, reusing
  *       the connection's first stack.</li>
  * </ul>
@@ -64,19 +66,20 @@ public class CoalesceBench extends JmhDefaults {
     }
 
     @Benchmark
-    @OperationsPerInvocation(2)
-    public void streamWriteFlush(Blackhole bh) {
-        bh.consume(TinygramBridge.streamWrite(conn, data, 0, BYTES));
-        bh.consume(TinygramBridge.flush(conn, TinygramBridge.BEFORE_READ));
+    @OperationsPerInvocation(3)
+    public boolean streamWriteRead() throws IOException {
+        boolean buffered = TinygramBridge.writing(conn, data, 0, BYTES);
+        TinygramBridge.readStarting(conn);
+        TinygramBridge.readEnded(conn, BYTES);
+        return buffered;
     }
 
     @Benchmark
-    @OperationsPerInvocation(5)
-    public void writeWriteRead(Blackhole bh) {
-        bh.consume(TinygramBridge.streamWrite(conn, data, 0, BYTES));
-        bh.consume(TinygramBridge.streamWrite(conn, data, 0, BYTES));
-        bh.consume(TinygramBridge.flush(conn, TinygramBridge.BEFORE_READ));
-        TinygramBridge.readStart(conn);
-        TinygramBridge.readEnd(conn, BYTES);
+    @OperationsPerInvocation(4)
+    public void writeWriteRead() throws IOException {
+        TinygramBridge.writing(conn, data, 0, BYTES);
+        TinygramBridge.writing(conn, data, 0, BYTES);
+        TinygramBridge.readStarting(conn);
+        TinygramBridge.readEnded(conn, BYTES);
     }
 }

@@ -3,14 +3,19 @@ package dev.tinygram.bench;
 import dev.tinygram.bootstrap.TinygramBridge;
 import dev.tinygram.core.Profile;
 import dev.tinygram.fix.CoalesceStats;
+import dev.tinygram.fix.Coalescing;
+import dev.tinygram.fix.FixNotices;
 import dev.tinygram.fix.FixPolicy;
+import dev.tinygram.fix.Fixer;
+import dev.tinygram.fix.SocketStreams;
+import dev.tinygram.conn.Endpoint;
 import dev.tinygram.fix.FlushTimer;
 import dev.tinygram.fix.JdkWriter;
 import dev.tinygram.fix.SendThreads;
 import dev.tinygram.fix.SocketWriter;
 import dev.tinygram.observe.CallSites;
-import dev.tinygram.observe.Endpoints;
-import dev.tinygram.observe.Tracker;
+import dev.tinygram.conn.Endpoints;
+import dev.tinygram.tracker.Tracker;
 import dev.tinygram.report.Findings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +42,7 @@ final class Rig {
     static final int STACK_DEPTH = 32;
     static final long MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    /** One timer thread per JVM, as in the agent (AgentRuntime keeps one Coalescing). */
+    /** One timer thread per JVM, as in the agent (AgentRuntime keeps one per maxDelay). */
     private static FlushTimer timer;
 
     private ServerSocket server;
@@ -80,7 +85,7 @@ final class Rig {
 
     /** mode=observe: no fix, findings to a {@link Findings} that logs nowhere and has no report file. */
     Rig observe(LongSupplier clock) throws Exception {
-        return install("observe", FixPolicy.none(), null, clock);
+        return install("observe", Fixer.none(), clock);
     }
 
     /**
@@ -110,7 +115,8 @@ final class Rig {
     Rig coalesce(SocketWriter writer) throws Exception {
         FixPolicy fix = new FixPolicy(true, true, false, List.of(), List.of(), MAX_DELAY_NANOS, 0);
         stats = new CoalesceStats();
-        return install("coalesce", fix, new Tracker.Coalescing(writer, timer(), new SendThreads(), stats), System::nanoTime);
+        Coalescing kit = new Coalescing(writer, timer(), new SendThreads(), stats, new SocketStreams());
+        return install("coalesce", new Fixer(fix, kit, SILENT, List::of, System::nanoTime), System::nanoTime);
     }
 
     static SocketWriter jdkWriter() throws ReflectiveOperationException {
@@ -126,22 +132,29 @@ final class Rig {
         return timer;
     }
 
-    private Rig install(String mode, FixPolicy fix, Tracker.Coalescing coalescing, LongSupplier clock)
-            throws Exception {
+    /** Fix notices go nowhere, as findings do. */
+    private static final FixNotices SILENT = new FixNotices() {
+        @Override
+        public void nodelayRestored(Endpoint endpoint, List<StackTraceElement> stack) {}
+
+        @Override
+        public void coalesceFallback(Endpoint endpoint) {}
+    };
+
+    private Rig install(String mode, Fixer fixer, LongSupplier clock) throws Exception {
         findings = new Findings(NOPLogger.NOP_LOGGER, null, mode, clock);
-        tracker = new Tracker(new Tracker.Settings(Profile.named("auto"), 0, STACK_DEPTH), new Endpoints(), findings,
-                clock, fix, coalescing);
-        TinygramBridge.clear();
-        new CallSites(STACK_DEPTH).capture();   // as AgentRuntime.install does: the first walk is slow
         // As AgentRuntime.standDown does: a failing handler clears the bridge. Recorded, so that a trial which
         // silently fell back to "no agent" is reported as broken rather than as fast.
-        tracker.install(t -> {
-            failure.compareAndSet(null, t);
-            TinygramBridge.clear();
-        });
+        tracker = new Tracker(new Tracker.Settings(Profile.named("auto"), 0, STACK_DEPTH), new Endpoints(), findings,
+                clock, fixer, t -> {
+                    failure.compareAndSet(null, t);
+                    TinygramBridge.clear();
+                });
+        new CallSites(STACK_DEPTH).capture();   // as AgentRuntime.install does: the first walk is slow
+        TinygramBridge.install(tracker);
         // What the connect advice (OpenAdvice on NioSocketImpl.connect) reports for a socket connected under the
         // agent: the tracker sees the connection from its start, as a fresh one.
-        TinygramBridge.open(impl);
+        TinygramBridge.opened(impl);
         check("setup");
         return this;
     }
@@ -150,7 +163,7 @@ final class Rig {
     void check(String what) {
         Throwable t = failure.get();
         if (t != null) throw new IllegalStateException(what + ": the tracker failed and stood down", t);
-        if (tracker != null && TinygramBridge.onWrite == null) {
+        if (tracker != null && TinygramBridge.installed() != tracker) {
             throw new IllegalStateException(what + ": the bridge was cleared during the trial");
         }
         if (tracker != null && tracker.connectionsTracked() != 1) {

@@ -1,0 +1,89 @@
+package dev.tinygram.fix;
+
+import dev.tinygram.conn.Endpoint;
+import dev.tinygram.conn.FixAction;
+
+/**
+ * The fix layer's state of one connection: what tinygram does on it, its coalescer if it has one, TCP_NODELAY as
+ * the application set it (to give back when tinygram lets go), and the {@link Fixer} it was last set up by. Only
+ * a {@link Fixer} changes it. Like observe's state, it never references the JDK socket.
+ */
+public final class ConnectionFix {
+    final Endpoint endpoint;
+    private volatile FixAction action = FixAction.NONE;
+    private volatile Coalescer coalescer;
+    /** The kit and bound the coalescer was built with: a fixer with others replaces it. */
+    private Coalescing coalescerKit;
+    private int coalescerBound;
+    private boolean appNodelay;
+    private volatile Fixer settledBy;
+
+    public ConnectionFix(Endpoint endpoint) {
+        this.endpoint = endpoint;
+        this.appNodelay = endpoint.nodelay();
+    }
+
+    /** What tinygram does on this connection now. */
+    public FixAction action() {
+        return action;
+    }
+
+    /** Whether {@code fixer} has set this connection up already. */
+    public boolean settledBy(Fixer fixer) {
+        return settledBy == fixer;
+    }
+
+    Coalescer coalescer() {
+        return coalescer;
+    }
+
+    // ---- changed by a Fixer only -----------------------------------------------------------------------------
+
+    /** Claims the connection for {@code fixer}; false when it already had it (another thread was first). */
+    synchronized boolean claim(Fixer fixer) {
+        if (settledBy == fixer) return false;
+        settledBy = fixer;
+        return true;
+    }
+
+    synchronized boolean appNodelay() {
+        return appNodelay;
+    }
+
+    synchronized void appNodelay(boolean on) {
+        appNodelay = on;
+    }
+
+    synchronized void fixedWith(FixAction what) {
+        action = what;
+    }
+
+    synchronized void coalesceWith(Coalescer c, Coalescing kit, int bound) {
+        coalescer = c;
+        coalescerKit = kit;
+        coalescerBound = bound;
+        action = FixAction.COALESCED;
+    }
+
+    synchronized boolean coalescesWith(Coalescing kit, int bound) {
+        return coalescer != null && kit.equals(coalescerKit) && coalescerBound == bound;
+    }
+
+    /**
+     * {@code retired} was retired: the connection is fixed with TCP_NODELAY alone, if at all. A coalescer set up
+     * meanwhile by a newer fixer stays.
+     */
+    synchronized void dropCoalescer(Coalescer retired) {
+        if (coalescer != retired) return;
+        coalescer = null;
+        coalescerKit = null;
+        if (action == FixAction.COALESCED) action = FixAction.NODELAY;
+    }
+
+    /** tinygram no longer fixes this connection; the socket is back to the application's own setting. */
+    synchronized void unfixed() {
+        action = FixAction.NONE;
+        coalescer = null;
+        coalescerKit = null;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.tinygram.fix;
+
+import dev.tinygram.conn.Api;
+import dev.tinygram.conn.FixAction;
+import dev.tinygram.core.Burst;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Every decision about fixing, for one option set: which connections get which fix, when, and how a connection
+ * is let go. Immutable; a new option set builds a new one, and each connection catches up with it at its next
+ * event ({@link #settle}). One short method per event; each connection's state is its {@link ConnectionFix}.
+ *
+ * <pre>
+ * policy                  | a connection it applies to                | one it does not
+ * ------------------------+-------------------------------------------+------------------------------------
+ * none (mode=observe)     | -                                         | left as the application set it up
+ * nodelay                 | TCP_NODELAY on at first sight             | given back its own TCP_NODELAY
+ * nodelay, scope=flagged  | TCP_NODELAY on at its first predicted stall | given back its own TCP_NODELAY
+ * coalesce, a Socket      | a coalescer, and TCP_NODELAY on           | given back its own TCP_NODELAY
+ * coalesce, a channel     | TCP_NODELAY on (said once)                | given back its own TCP_NODELAY
+ * </pre>
+ * Where tinygram sets TCP_NODELAY, an application turning it off is undone at once, and said once per call site.
+ */
+public final class Fixer {
+    private final FixPolicy policy;
+    private final Coalescing coalescing;
+    private final FixNotices notices;
+    private final Supplier<List<StackTraceElement>> callerStack;
+    private final LongSupplier clock;
+
+    /**
+     * @param coalescing  the coalescing kit, or null unless the policy coalesces
+     * @param callerStack where the application is, for a notice that names its call site
+     */
+    public Fixer(FixPolicy policy, Coalescing coalescing, FixNotices notices,
+                 Supplier<List<StackTraceElement>> callerStack, LongSupplier clock) {
+        if (policy.coalesce() != (coalescing != null)) {
+            throw new IllegalArgumentException("a coalescing kit goes with a coalescing policy, and only with one");
+        }
+        this.policy = policy;
+        this.coalescing = coalescing;
+        this.notices = notices;
+        this.callerStack = callerStack;
+        this.clock = clock;
+    }
+
+    /** The fixer of mode=observe: fixes nothing. */
+    public static Fixer none() {
+        return new Fixer(FixPolicy.none(), null, null, List::of, System::nanoTime);
+    }
+
+    public FixPolicy policy() {
+        return policy;
+    }
+
+    /** Whether writes may be held in user space: only then must reads, flushes and closes ask first. */
+    public boolean buffersWrites() {
+        return coalescing != null;
+    }
+
+    public Coalescing coalescing() {
+        return coalescing;
+    }
+
+    // ---- life cycle ------------------------------------------------------------------------------------------
+
+    /**
+     * Sets a connection up for this fixer: nodelay, a coalescer, or back to the application's own. A coalescer of
+     * an earlier fixer is retired first (sent and let through), unless this one would build the same.
+     */
+    public void settle(Object socket, ConnectionFix f, int mss) {
+        if (!f.claim(this)) return;
+        boolean applies = policy.fixes() && policy.appliesTo(f.endpoint);
+        boolean coalesce = applies && coalescing != null && f.endpoint.api() == Api.SOCKET;
+        int bound = policy.coalesceBytes() > 0 ? policy.coalesceBytes() : mss;
+        Coalescer old = f.coalescer();
+        boolean keep = coalesce && f.coalescesWith(coalescing, bound);
+        if (old != null && !keep) {
+            old.retire(socket);
+            f.dropCoalescer(old);
+        }
+        if (!applies || (policy.flaggedOnly() && !f.action().fixed())) {
+            letGo(socket, f);
+            return;
+        }
+        if (policy.flaggedOnly()) return;   // already fixed at its first predicted stall: keep it
+        Nodelay.enable(socket);
+        if (coalesce) {
+            if (!keep) {
+                f.coalesceWith(new Coalescer(bound, policy.maxDelayNanos(), coalescing.writer(), coalescing.timer(),
+                        coalescing.senders(), coalescing.stats(), clock), coalescing, bound);
+            }
+        } else {
+            if (coalescing != null) notices.coalesceFallback(f.endpoint);
+            f.fixedWith(FixAction.NODELAY);
+        }
+    }
+
+    /** scope=flagged: a predicted stall turns TCP_NODELAY on, which also pushes the held bytes out now. */
+    public void stallPredicted(Object socket, ConnectionFix f) {
+        if (policy.nodelay() && policy.flaggedOnly() && !f.action().fixed() && policy.appliesTo(f.endpoint)) {
+            Nodelay.enable(socket);
+            f.fixedWith(FixAction.NODELAY);
+        }
+    }
+
+    /**
+     * The application set TCP_NODELAY. Where tinygram enforces it, turning it off is undone at once: mode=nodelay
+     * means the stall must not come back, and libraries turn Nagle on deliberately (spymemcached does).
+     */
+    public void nodelaySet(Object socket, ConnectionFix f, boolean on) {
+        f.appNodelay(on);
+        if (!on && f.action().fixed()) {
+            Nodelay.enable(socket);
+            f.fixedWith(f.coalescer() != null ? FixAction.COALESCED : FixAction.NODELAY);
+            notices.nodelayRestored(f.endpoint, callerStack.get());
+        }
+    }
+
+    /**
+     * Stands down, or the mode changed away from coalescing: sends anything buffered, and gives the socket back its
+     * own TCP_NODELAY.
+     */
+    public static void release(Object socket, ConnectionFix f) {
+        if (!f.action().fixed()) return;
+        Coalescer coalescer = f.coalescer();
+        if (coalescer != null) coalescer.retire(socket);
+        if (!f.appNodelay()) Nodelay.set(socket, false);
+        f.unfixed();
+    }
+
+    /** Retires the connection's coalescer if this fixer would not keep it: nothing is left for a write to overtake. */
+    public void retireStaleCoalescer(Object socket, ConnectionFix f, int mss) {
+        Coalescer coalescer = f.coalescer();
+        if (coalescer == null) return;
+        int bound = policy.coalesceBytes() > 0 ? policy.coalesceBytes() : mss;
+        if (coalescing != null && f.coalescesWith(coalescing, bound)) return;
+        coalescer.retire(socket);
+        f.dropCoalescer(coalescer);
+    }
+
+    private static void letGo(Object socket, ConnectionFix f) {
+        if (f.action().fixed() && !f.appNodelay()) Nodelay.set(socket, false);
+        if (f.action().fixed()) f.unfixed();
+    }
+
+    // ---- coalescing: one method per event ---------------------------------------------------------------------
+
+    /** A stream write; true when its bytes were buffered and the JDK write must be skipped. */
+    public boolean writing(Object socket, ConnectionFix f, byte[] bytes, int offset, int length, Burst burst)
+            throws IOException {
+        Coalescer coalescer = f.coalescer();
+        return coalescer != null
+                && coalescer.write(socket, bytes, offset, length, burst) == Coalescer.Verdict.BUFFERED;
+    }
+
+    public void readStarting(Object socket, ConnectionFix f) throws IOException {
+        Coalescer coalescer = f.coalescer();
+        if (coalescer != null) throwIfFailed(coalescer.beforeRead(socket));
+    }
+
+    /** The socket behind a flushed stream, or null when it is none of a socket's (or nothing is coalesced). */
+    public Object socketOfStream(Object stream) {
+        return coalescing == null ? null : coalescing.streams().socketOf(stream);
+    }
+
+    public void streamFlushed(Object socket, ConnectionFix f) throws IOException {
+        Coalescer coalescer = f.coalescer();
+        if (coalescer != null) throwIfFailed(coalescer.explicitFlush(socket));
+    }
+
+    public void outputShuttingDown(Object socket, ConnectionFix f) throws IOException {
+        Coalescer coalescer = f.coalescer();
+        if (coalescer != null) throwIfFailed(coalescer.outputShuttingDown(socket));
+    }
+
+    /** After shutdownOutput or a close: later writes must fail in the JDK as they would without tinygram. */
+    public void outputEnded(ConnectionFix f) {
+        Coalescer coalescer = f.coalescer();
+        if (coalescer != null) coalescer.outputEnded();
+    }
+
+    public void closing(Object socket, ConnectionFix f) throws IOException {
+        Coalescer coalescer = f.coalescer();
+        if (coalescer != null) throwIfFailed(coalescer.closing(socket));
+    }
+
+    private static void throwIfFailed(IOException e) throws IOException {
+        if (e != null) throw e;
+    }
+}

@@ -1,0 +1,272 @@
+package dev.tinygram.tracker;
+
+import dev.tinygram.bootstrap.EventSink;
+import dev.tinygram.bootstrap.TinygramBridge;
+import dev.tinygram.conn.Endpoint;
+import dev.tinygram.conn.Endpoints;
+import dev.tinygram.core.ConnectionModel;
+import dev.tinygram.core.Profile;
+import dev.tinygram.core.StallPrediction;
+import dev.tinygram.fix.ConnectionFix;
+import dev.tinygram.fix.Fixer;
+import dev.tinygram.observe.CallSites;
+import dev.tinygram.observe.Connection;
+import dev.tinygram.observe.Finding;
+import dev.tinygram.observe.FindingSink;
+import dev.tinygram.observe.SelectWaits;
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The event sink: one short method per hook event, each finding the connection, then telling observe what
+ * happened and the fix layer what it must do. Observe says what it saw (a predicted stall, a finding); the
+ * {@link Fixer} decides what to do about it. Immutable for one option set: a new one ({@link #withFixer}) takes
+ * over the same {@link Connections}, each of which catches up with the new fixer at its next event.
+ *
+ * <p>Every handler may throw: the bridge turns any throwable but a declared IOException into {@link #failed},
+ * which stands the agent down, never into an exception in the application.
+ */
+public final class Tracker implements EventSink {
+    private static final long LOOPBACK_RTT_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long DEFAULT_RTT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** Settings that shape the model. {@code mss <= 0} means "from the interface's MTU". */
+    public record Settings(Profile profile, int mss, int stackDepth) {}
+
+    private final Settings settings;
+    private final Endpoints endpoints;
+    private final CallSites callSites;
+    private final FindingSink findings;
+    private final LongSupplier clock;
+    private final Fixer fixer;
+    private final Consumer<Throwable> onFailure;
+    private final Connections connections;
+    private final SelectWaits selectWaits;
+
+    public Tracker(Settings settings, Endpoints endpoints, FindingSink findings, LongSupplier clock, Fixer fixer,
+                   Consumer<Throwable> onFailure) {
+        this(settings, endpoints, findings, clock, fixer, onFailure, new Connections(), new SelectWaits());
+    }
+
+    private Tracker(Settings settings, Endpoints endpoints, FindingSink findings, LongSupplier clock, Fixer fixer,
+                    Consumer<Throwable> onFailure, Connections connections, SelectWaits selectWaits) {
+        this.settings = settings;
+        this.endpoints = endpoints;
+        this.callSites = new CallSites(settings.stackDepth());
+        this.findings = findings;
+        this.clock = clock;
+        this.fixer = fixer;
+        this.onFailure = onFailure;
+        this.connections = connections;
+        this.selectWaits = selectWaits;
+    }
+
+    /** The same connections under another fixer. */
+    public Tracker withFixer(Fixer next) {
+        return new Tracker(settings, endpoints, findings, clock, next, onFailure, connections, selectWaits);
+    }
+
+    public Fixer fixer() {
+        return fixer;
+    }
+
+    /** Where the application is now, without the agent's frames: for a fix notice that names its call site. */
+    public CallSites callSites() {
+        return callSites;
+    }
+
+    // ---- events ----------------------------------------------------------------------------------------------
+
+    @Override
+    public void opened(Object connection) {
+        lookUp(connection, true);
+    }
+
+    @Override
+    public void nodelaySet(Object connection, boolean on) {
+        Tracked t = lookUp(connection, false);
+        if (t == Tracked.NOT_TCP) return;
+        t.watch.appNodelay(clock.getAsLong(), on);
+        fixer.nodelaySet(connection, t.fix, on);
+    }
+
+    @Override
+    public boolean writing(Object socket, byte[] bytes, int offset, int length) throws IOException {
+        Tracked t = lookUp(socket, false);
+        if (t == Tracked.NOT_TCP) return false;
+        t.watch.write(clock.getAsLong(), length, t.fix.action());
+        return fixer.buffersWrites() && fixer.writing(socket, t.fix, bytes, offset, length, t.watch.burst());
+    }
+
+    @Override
+    public void written(Object channel, long bytes) {
+        Tracked t = lookUp(channel, false);
+        if (t == Tracked.NOT_TCP) return;
+        t.watch.write(clock.getAsLong(), bytes, t.fix.action());
+        selectWaits.wrote(channel);
+    }
+
+    @Override
+    public void readStarting(Object connection) throws IOException {
+        Tracked t = lookUp(connection, false);
+        if (t == Tracked.NOT_TCP) return;
+        fixer.readStarting(connection, t.fix);
+        waitStarts(connection, t, clock.getAsLong());
+    }
+
+    /** A channel read can only wait when the channel is blocking; a non-blocking read's wait is its select. */
+    @Override
+    public void channelReadStarting(Object channel) {
+        if (!((SelectableChannel) channel).isBlocking()) return;
+        Tracked t = lookUp(channel, false);
+        if (t != Tracked.NOT_TCP) waitStarts(channel, t, clock.getAsLong());
+    }
+
+    @Override
+    public void readEnded(Object connection, long bytes) {
+        Tracked t = lookUp(connection, false);
+        if (t == Tracked.NOT_TCP) return;
+        long now = clock.getAsLong();
+        if (bytes == 0 && connection instanceof SelectableChannel channel && !channel.isBlocking()) {
+            waitStarts(connection, t, now);   // nothing there yet: from here the app waits for it
+            return;
+        }
+        selectWaits.answered(connection);
+        Finding finding = t.watch.readEnd(now, bytes, t.fix.action());
+        if (finding != null) {
+            connections.findingRecorded();
+            findings.record(finding);
+        }
+    }
+
+    @Override
+    public void streamFlushed(Object stream) throws IOException {
+        Object socket = fixer.socketOfStream(stream);
+        Tracked t = socket == null ? null : connections.get(socket);
+        if (t != null && t != Tracked.NOT_TCP) fixer.streamFlushed(socket, t.fix);
+    }
+
+    @Override
+    public void outputShuttingDown(Object connection) throws IOException {
+        Tracked t = connections.get(connection);
+        if (t != null && t != Tracked.NOT_TCP) fixer.outputShuttingDown(connection, t.fix);
+    }
+
+    /** Output is shut down: later writes must fail in the JDK as they would without tinygram, not be buffered. */
+    @Override
+    public void outputShutDown(Object connection) {
+        Tracked t = lookUp(connection, false);
+        if (t == Tracked.NOT_TCP) return;
+        t.watch.shutdownOutput(clock.getAsLong());
+        fixer.outputEnded(t.fix);
+    }
+
+    /** What is buffered goes out first; the connection is forgotten whether or not that worked. */
+    @Override
+    public void closing(Object connection) throws IOException {
+        Tracked t = connections.get(connection);
+        try {
+            if (t != null && t != Tracked.NOT_TCP) fixer.closing(connection, t.fix);
+        } finally {
+            connections.remove(connection);
+            selectWaits.answered(connection);
+            if (t != null && t != Tracked.NOT_TCP) {
+                fixer.outputEnded(t.fix);
+                findings.closed(t.watch.endpoint());
+            }
+        }
+    }
+
+    /** A select is the wait of every channel registered with it for reading that has written and not read. */
+    @Override
+    public void selecting(Object selector) {
+        long now = -1;
+        for (SelectableChannel channel : selectWaits.waitingIn(selector)) {
+            Tracked t = connections.get(channel);
+            if (t == null || t == Tracked.NOT_TCP || !t.watch.awaitingAnswer()) continue;
+            if (now == -1) now = clock.getAsLong();
+            waitStarts(channel, t, now);
+        }
+    }
+
+    @Override
+    public boolean buffersWrites() {
+        return fixer.buffersWrites();
+    }
+
+    @Override
+    public void failed(Throwable error) {
+        onFailure.accept(error);
+    }
+
+    // ---- life cycle ------------------------------------------------------------------------------------------
+
+    /** Stands down: sends anything buffered, and gives every socket tinygram fixed back its own TCP_NODELAY. */
+    public void release() {
+        TinygramBridge.runAsAgent(() -> connections.forEach((socket, t) -> Fixer.release(socket, t.fix)));
+    }
+
+    /**
+     * After a change of options, before the old ones' coalescers could be bypassed: retires each coalescer this
+     * tracker's fixer would not keep, so nothing is left buffered for a write straight to the JDK to overtake.
+     */
+    public void retireStaleCoalescers() {
+        TinygramBridge.runAsAgent(() -> connections.forEach(
+                (socket, t) -> fixer.retireStaleCoalescer(socket, t.fix, t.watch.mss())));
+    }
+
+    public long connectionsTracked() {
+        return connections.tracked();
+    }
+
+    public long connectionsOpen() {
+        return connections.open();
+    }
+
+    public long findings() {
+        return connections.findings();
+    }
+
+    // ---- state -----------------------------------------------------------------------------------------------
+
+    /** The read that starts now waits for the answer: observe predicts, and a predicted stall may be fixed. */
+    private void waitStarts(Object connection, Tracked t, long now) {
+        StallPrediction p = t.watch.readStart(now);
+        if (p != null && p.stall()) fixer.stallPredicted(connection, t.fix);
+    }
+
+    /** The connection's state, made at first sight, and set up for the fixer in force. */
+    private Tracked lookUp(Object socket, boolean fresh) {
+        Tracked t = connections.get(socket);
+        if (t == null) t = track(socket, fresh);
+        if (t != Tracked.NOT_TCP && !t.fix.settledBy(fixer)) fixer.settle(socket, t.fix, t.watch.mss());
+        return t;
+    }
+
+    private Tracked track(Object socket, boolean fresh) {
+        Endpoint endpoint;
+        try {
+            endpoint = endpoints.of(socket);
+            if (endpoint == null) {
+                // not a connected TCP socket; remember that only if it never will be one (Unix domain)
+                if (endpoints.neverTcp(socket)) connections.neverTcp(socket);
+                return Tracked.NOT_TCP;
+            }
+        } catch (IOException closed) {
+            return Tracked.NOT_TCP;   // used after close (the JDK call will say so to the application): not ours
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the endpoint of a " + socket.getClass().getName(), e);
+        }
+        Connection watch = new Connection(endpoint, new ConnectionModel(config(endpoint, fresh)), callSites);
+        return connections.add(socket, new Tracked(watch, new ConnectionFix(endpoint)));
+    }
+
+    private ConnectionModel.Config config(Endpoint endpoint, boolean fresh) {
+        int mss = settings.mss() > 0 ? settings.mss() : endpoints.mss(endpoint.local());
+        long rtt = endpoint.loopback() ? LOOPBACK_RTT_NANOS : DEFAULT_RTT_NANOS;
+        return new ConnectionModel.Config(settings.profile(), mss, rtt, endpoint.nodelay(), fresh);
+    }
+}
