@@ -48,4 +48,47 @@ class CoalescingRuleTest {
         assertTrue(CoalescingRule.overdue(first, first + 1_000, 1_000), "System.nanoTime may wrap: compare differences");
         assertFalse(CoalescingRule.overdue(first, first + 999, 1_000));
     }
+
+    // ---- the one decision per write -------------------------------------------------------------------------
+
+    private static final Burst MID_BURST = new Burst(false, 2, 0);
+
+    @Test
+    void aSmallWriteMidBurstIsBuffered() {
+        assertEquals(CoalescingRule.Decision.BUFFER, CoalescingRule.onWrite(MID_BURST, false, 100, 100, BOUND));
+    }
+
+    @Test
+    void aWriteThatWouldFillASegmentSendsTheBufferThenIsBuffered() {
+        CoalescingRule.Decision d = CoalescingRule.onWrite(MID_BURST, false, 1400, 100, BOUND);
+        assertEquals(CoalescingRule.Decision.SEND_THEN_BUFFER, d);
+        assertFalse(d.writesThrough());
+    }
+
+    @Test
+    void aSegmentOrMoreGoesThroughAfterTheBuffer() {
+        CoalescingRule.Decision d = CoalescingRule.onWrite(MID_BURST, false, 100, BOUND, BOUND);
+        assertEquals(CoalescingRule.Decision.SEND_LARGE_WRITE, d);
+        assertTrue(d.writesThrough());
+    }
+
+    @Test
+    void aWaitingReaderWinsOverEverythingElse() {
+        Burst readerWaiting = new Burst(true, 3, 2);
+        assertEquals(CoalescingRule.Decision.SEND_FOR_READER, CoalescingRule.onWrite(readerWaiting, true, 1400, 10,
+                BOUND), "nothing may wait behind a reader that already waits");
+    }
+
+    @Test
+    void theLoneFirstWriteAfterAOneWriteBurstGoesAtOnce() {
+        assertEquals(CoalescingRule.Decision.SEND_LONE_WRITE, CoalescingRule.onWrite(new Burst(false, 1, 1), false,
+                0, 10, BOUND));
+        assertEquals(CoalescingRule.Decision.BUFFER, CoalescingRule.onWrite(new Burst(false, 1, 2), false, 0, 10,
+                BOUND), "a request written in pieces is coalesced");
+    }
+
+    @Test
+    void afterOutputEndedEveryWriteGoesThrough() {
+        assertEquals(CoalescingRule.Decision.SEND_OUTPUT_ENDED, CoalescingRule.onWrite(MID_BURST, true, 0, 10, BOUND));
+    }
 }

@@ -1,0 +1,117 @@
+package dev.tinygram.observe;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.tinygram.conn.Api;
+import dev.tinygram.conn.Endpoint;
+import dev.tinygram.conn.FixAction;
+import dev.tinygram.core.Burst;
+import dev.tinygram.core.ConnectionModel;
+import dev.tinygram.core.Profile;
+import dev.tinygram.core.StallPrediction;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+/** Observe's view of one connection, driven with made-up times: bursts, predictions, findings, what it is told. */
+class ConnectionTest {
+    private static final long MS = 1_000_000L;
+    private static final int LOOPBACK_MSS = 65483;
+
+    private static Connection connection() {
+        InetSocketAddress a = new InetSocketAddress(InetAddress.getLoopbackAddress(), 5000);
+        InetSocketAddress b = new InetSocketAddress(InetAddress.getLoopbackAddress(), 6000);
+        Endpoint endpoint = new Endpoint(Api.SOCKET, a, b, false);
+        // an established, interactive connection: its peer delays ACKs
+        ConnectionModel model = new ConnectionModel(new ConnectionModel.Config(Profile.named("linux"), LOOPBACK_MSS,
+                50_000, false, false));
+        return new Connection(endpoint, model, new CallSites(8));
+    }
+
+    @Test
+    void writeWriteReadIsPredictedAndReportedWithTheBurstAndTheWait() {
+        Connection c = connection();
+        c.write(0, 100, FixAction.NONE);
+        c.write(MS / 100, 100, FixAction.NONE);
+        StallPrediction p = c.readStart(MS / 50);
+        assertNotNull(p);
+        assertTrue(p.stall(), "the second write is held behind a delayed ACK: " + p);
+        assertNull(c.readStart(MS / 50), "the same wait is predicted once");
+        Finding f = c.readEnd(45 * MS, 10, FixAction.NONE);
+        assertNotNull(f);
+        assertArrayEquals(new long[] {100, 100}, f.writes());
+        assertTrue(f.stallPredicted());
+        assertTrue(f.outcome().waitMs() > 40, "the measured wait: " + f.outcome());
+        assertTrue(f.outcome().confirmed(), "a wait as long as the delayed ACK confirms it");
+        assertEquals(FixAction.NONE, f.action());
+        assertFalse(f.nodelay());
+        assertFalse(f.stack().isEmpty(), "the held write's stack");
+        assertFalse(f.callSite().isEmpty(), "and its call site");
+    }
+
+    @Test
+    void oneWriteThenReadIsNoFinding() {
+        Connection c = connection();
+        c.write(0, 100, FixAction.NONE);
+        c.readStart(MS / 100);
+        assertNull(c.readEnd(MS / 10, 10, FixAction.NONE));
+    }
+
+    @Test
+    void aFindingOnAFixedConnectionSaysWhatTinygramDidAndThatNodelayWasOn() {
+        Connection c = connection();
+        c.write(0, 100, FixAction.COALESCED);
+        c.write(MS / 100, 100, FixAction.COALESCED);
+        c.readStart(MS / 50);
+        Finding f = c.readEnd(MS, 10, FixAction.COALESCED);
+        assertNotNull(f, "the model sees the application's own Nagle: the stall it avoided is still reported");
+        assertEquals(FixAction.COALESCED, f.action());
+        assertTrue(f.nodelay(), "tinygram had TCP_NODELAY on");
+    }
+
+    @Test
+    void aFixedConnectionReusesItsFirstHeldWriteStack() {
+        Connection c = connection();
+        Finding first = burst(c, 0, FixAction.NODELAY);
+        Finding second = burst(c, 100 * MS, FixAction.NODELAY);
+        assertSame(first.stack(), second.stack(), "no stack walk per request while fixed");
+        Finding unfixed = burst(c, 200 * MS, FixAction.NONE);
+        assertNotSame(first.stack(), unfixed.stack(), "a new walk once tinygram lets go");
+    }
+
+    @Test
+    void theBurstTellsCoalescingWhoWaitsAndHowManyWritesCame() {
+        Connection c = connection();
+        c.write(0, 10, FixAction.COALESCED);
+        assertEquals(new Burst(false, 1, 0), c.burst());
+        c.readStart(MS);
+        c.readEnd(2 * MS, 10, FixAction.COALESCED);
+        c.write(3 * MS, 10, FixAction.COALESCED);
+        assertEquals(new Burst(false, 1, 1), c.burst(), "a lone write after a one-write burst");
+        assertTrue(c.awaitingAnswer());
+        c.readStart(4 * MS);
+        assertFalse(c.awaitingAnswer(), "the wait has started");
+        c.write(4 * MS, 10, FixAction.COALESCED);
+        assertTrue(c.burst().readerWaiting(), "a reader already waits for this burst's answer");
+    }
+
+    @Test
+    void theApplicationsNodelayIsWhatTheModelAndTheFindingSee() {
+        Connection c = connection();
+        c.appNodelay(0, true);
+        c.write(0, 100, FixAction.NONE);
+        c.write(MS / 100, 100, FixAction.NONE);
+        StallPrediction p = c.readStart(MS / 50);
+        assertFalse(p != null && p.stall(), "nothing is held with TCP_NODELAY on");
+        assertNull(c.readEnd(MS, 10, FixAction.NONE));
+    }
+
+    private static Finding burst(Connection c, long at, FixAction action) {
+        c.write(at, 100, action);
+        c.write(at + MS / 100, 100, action);
+        c.readStart(at + MS / 50);
+        Finding f = c.readEnd(at + 45 * MS, 10, action);
+        assertNotNull(f);
+        return f;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.tinygram.report;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.tinygram.conn.Api;
+import dev.tinygram.conn.Endpoint;
+import dev.tinygram.conn.FixAction;
+import dev.tinygram.core.ReadOutcome;
+import dev.tinygram.core.StallPrediction;
+import dev.tinygram.observe.Finding;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
+
+/** Where findings go, with a clock the test moves: counters, the throttled log, the aggregated report. */
+class FindingsTest {
+    private static final long MS = 1_000_000L;
+    private final AtomicLong clock = new AtomicLong(1_000 * MS);
+    private final CapturingLogger log = new CapturingLogger();
+
+    @TempDir
+    Path dir;
+
+    private static Endpoint endpoint(int port) {
+        InetSocketAddress local = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        InetSocketAddress remote = new InetSocketAddress(InetAddress.getLoopbackAddress(), 7000);
+        return new Endpoint(Api.SOCKET, local, remote, false);
+    }
+
+    private static Finding finding(Endpoint e, String site, boolean stall, FixAction action, long waitMs) {
+        StallPrediction p = new StallPrediction(stall, 40 * MS, 41 * MS, 200 * MS, 100, 100, true, 1448, 40 * MS);
+        return new Finding(Instant.EPOCH, e, false, new long[] {100, 100}, new ReadOutcome(p, waitMs * MS,
+                waitMs >= 30), List.of(new StackTraceElement("App", "send", "App.java", 7)), site, action);
+    }
+
+    private Findings findings(ReportFile report) {
+        return new Findings(log, report, "observe", clock::get);
+    }
+
+    @Test
+    void countsPerCallSiteAndInTotal() {
+        Findings f = findings(null);
+        f.record(finding(endpoint(1), "A.run(A.java:1)", true, FixAction.NONE, 41));
+        f.record(finding(endpoint(1), "A.run(A.java:1)", true, FixAction.NODELAY, 1));
+        f.record(finding(endpoint(2), "B.run(B.java:2)", false, FixAction.NONE, 1));
+        assertEquals(3, f.writeWriteReads());
+        assertEquals(2, f.stallsPredicted());
+        assertEquals(1, f.stallsConfirmed());
+        assertEquals(1, f.stallsAvoided());
+        assertEquals(2L, f.predictedByCallSite().get("A.run(A.java:1)"));
+        assertEquals(0L, f.predictedByCallSite().get("B.run(B.java:2)"));
+        assertEquals(42.0, f.millisWaitedByCallSite().get("A.run(A.java:1)"), 0.001);
+        assertTrue(f.summary().get(0).contains("2 stalls predicted, 1 confirmed, 1 avoided by mode=observe"),
+                f.summary().toString());
+    }
+
+    @Test
+    void theLogSaysTheFirstInFullThenOneLinePerSiteEveryTenSeconds() {
+        Findings f = findings(null);
+        Endpoint e = endpoint(1);
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
+        assertEquals(1, log.at(Level.WARN).size());
+        assertTrue(log.at(Level.WARN).get(0).startsWith("WARN write-write-read stall at A.run(A.java:1)"),
+                log.lines.toString());
+        for (int i = 0; i < 5; i++) {
+            clock.addAndGet(MS);
+            f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
+        }
+        assertEquals(1, log.at(Level.WARN).size(), "quiet within ten seconds");
+        clock.addAndGet(FindingLog.INTERVAL_NANOS);
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
+        assertEquals(2, log.at(Level.WARN).size());
+        assertTrue(log.at(Level.WARN).get(1).contains("6 more write-write-read at A.run(A.java:1)"),
+                log.lines.toString());
+    }
+
+    @Test
+    void theReportGetsTheFirstAtOnceThenOneAggregatedLinePerSecondAndTheRestAtClose() throws Exception {
+        Path path = dir.resolve("report.jsonl");
+        Findings f = findings(ReportFile.open(path));
+        Endpoint e = endpoint(1);
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
+        assertEquals(1, Files.readAllLines(path).size(), "the first at once");
+        clock.addAndGet(100 * MS);
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
+        assertEquals(1, Files.readAllLines(path).size(), "held back within the second");
+        clock.addAndGet(ReportAggregator.INTERVAL_NANOS);
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
+        List<String> lines = Files.readAllLines(path);
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(1).contains("\"occurrences\":2"), lines.get(1));
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
+        f.closed(e);
+        lines = Files.readAllLines(path);
+        assertEquals(3, lines.size(), "what was pending is written when the connection closes");
+        assertTrue(lines.get(2).contains("\"occurrences\":1") && lines.get(2).contains("\"action\":\"none\""),
+                lines.get(2));
+        assertTrue(ReportFile.isOwnerOnly(path));
+    }
+
+    @Test
+    void anUnpredictedFindingIsCountedButNeitherLoggedNorReported() throws Exception {
+        Path path = dir.resolve("quiet.jsonl");
+        Findings f = findings(ReportFile.open(path));
+        f.record(finding(endpoint(1), "A.run(A.java:1)", false, FixAction.NONE, 1));
+        assertEquals(1, f.writeWriteReads());
+        assertTrue(log.lines.isEmpty(), log.lines.toString());
+        assertEquals(0, Files.readAllLines(path).size());
+    }
+
+    /** The first-finding check was a get-then-put: two threads could both write a "first" line. */
+    @Test
+    void racingFirstFindingsYieldExactlyOneFirstLine() throws Exception {
+        Path path = dir.resolve("race.jsonl");
+        for (int round = 0; round < 50; round++) {
+            Files.deleteIfExists(path);
+            CapturingLogger roundLog = new CapturingLogger();
+            Findings f = new Findings(roundLog, ReportFile.open(path), "observe", clock::get);
+            Endpoint e = endpoint(1000 + round);
+            int threads = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            try {
+                for (int i = 0; i < threads; i++) {
+                    pool.execute(() -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException ignored) {
+                            return;
+                        }
+                        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
+                    });
+                }
+                go.countDown();
+            } finally {
+                pool.shutdown();
+                assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+            }
+            assertEquals(1, roundLog.at(Level.WARN).size(), "one first finding logged in full: " + roundLog.lines);
+            assertEquals(1, Files.readAllLines(path).size(), "one first line in the report");
+            f.closed(e);
+            List<String> lines = Files.readAllLines(path);
+            assertEquals(2, lines.size());
+            assertTrue(lines.get(1).contains("\"occurrences\":" + (threads - 1)), lines.get(1));
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.tinygram.tracker;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.tinygram.conn.Endpoint;
+import dev.tinygram.conn.Endpoints;
+import dev.tinygram.conn.FixAction;
+import dev.tinygram.core.Profile;
+import dev.tinygram.fix.FixNotices;
+import dev.tinygram.fix.FixPolicy;
+import dev.tinygram.fix.Fixer;
+import dev.tinygram.observe.Finding;
+import dev.tinygram.observe.FindingSink;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event sink on a real loopback channel, with a clock the test moves: events reach observe, findings reach the
+ * sink, and the fixer in force decides what happens to the socket. Nothing is instrumented; the test calls the
+ * sink as the bridge would.
+ */
+class TrackerTest {
+    private static final long MS = 1_000_000L;
+
+    private final AtomicLong clock = new AtomicLong(1_000 * MS);
+    private final List<Finding> recorded = new CopyOnWriteArrayList<>();
+    private final List<Endpoint> closed = new CopyOnWriteArrayList<>();
+    private final List<String> notices = new CopyOnWriteArrayList<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private ServerSocketChannel server;
+    private SocketChannel client;
+    private SocketChannel accepted;
+
+    private final FindingSink sink = new FindingSink() {
+        @Override
+        public void record(Finding finding) {
+            recorded.add(finding);
+        }
+
+        @Override
+        public void closed(Endpoint endpoint) {
+            closed.add(endpoint);
+        }
+    };
+
+    private final FixNotices fixNotices = new FixNotices() {
+        @Override
+        public void nodelayRestored(Endpoint endpoint, List<StackTraceElement> stack) {
+            notices.add("restored");
+        }
+
+        @Override
+        public void coalesceFallback(Endpoint endpoint) {
+            notices.add("fallback");
+        }
+    };
+
+    @BeforeEach
+    void connect() throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        server = ServerSocketChannel.open().bind(new InetSocketAddress(loopback, 0));
+        client = SocketChannel.open(server.getLocalAddress());
+        accepted = server.accept();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {client, accepted, server}) {
+            if (c != null) c.close();
+        }
+        assertTrue(failures.isEmpty(), "no handler failed: " + failures);
+    }
+
+    private Tracker tracker(Fixer fixer) throws Exception {
+        return new Tracker(new Tracker.Settings(Profile.named("linux"), 0, 16), new Endpoints(), sink, clock::get,
+                fixer, failures::add);
+    }
+
+    private Fixer fixer(boolean nodelay, boolean flaggedOnly) {
+        return new Fixer(new FixPolicy(nodelay, false, flaggedOnly, List.of(), List.of(), MS, 0), null, fixNotices,
+                List::of, clock::get);
+    }
+
+    /** write, write, read on a connection first seen mid-life: its peer is taken to be interactive. */
+    private void writeWriteRead(Tracker t) {
+        t.written(client, 100);
+        clock.addAndGet(MS / 100);
+        t.written(client, 100);
+        clock.addAndGet(MS / 100);
+        t.channelReadStarting(client);
+        clock.addAndGet(45 * MS);
+        t.readEnded(client, 10);
+    }
+
+    @Test
+    void observeTurnsWriteWriteReadIntoAFindingAndChangesNothing() throws Exception {
+        Tracker t = tracker(Fixer.none());
+        writeWriteRead(t);
+        assertEquals(1, recorded.size(), "one finding");
+        Finding f = recorded.get(0);
+        assertArrayEquals(new long[] {100, 100}, f.writes());
+        assertTrue(f.stallPredicted());
+        assertEquals(FixAction.NONE, f.action());
+        assertEquals(1, t.findings());
+        assertEquals(1, t.connectionsTracked());
+        assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "observe sets nothing");
+    }
+
+    @Test
+    void closingForgetsTheConnectionAndTellsTheSink() throws Exception {
+        Tracker t = tracker(Fixer.none());
+        t.opened(client);
+        assertEquals(1, t.connectionsOpen());
+        t.closing(client);
+        assertEquals(0, t.connectionsOpen());
+        assertEquals(1, closed.size());
+    }
+
+    @Test
+    void nodelayModeSetsNodelayAtFirstSightAndGivesItBackOnRelease() throws Exception {
+        Tracker t = tracker(fixer(true, false));
+        t.opened(client);
+        assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY));
+        writeWriteRead(t);
+        assertEquals(FixAction.NODELAY, recorded.get(0).action(), "the finding says the stall was avoided");
+        t.release();
+        assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "the application's own setting is back");
+    }
+
+    @Test
+    void scopeFlaggedFixesAConnectionAtItsFirstPredictedStallOnly() throws Exception {
+        Tracker t = tracker(fixer(true, true));
+        t.written(client, 100);   // first seen mid-life: its peer is interactive, so the stall can be predicted
+        assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "not flagged yet");
+        t.written(client, 100);
+        t.channelReadStarting(client);
+        assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY), "flagged by its predicted stall");
+    }
+
+    @Test
+    void turningNodelayOffUnderNodelayModeIsUndoneAndSaid() throws Exception {
+        Tracker t = tracker(fixer(true, false));
+        t.opened(client);
+        client.setOption(StandardSocketOptions.TCP_NODELAY, false);
+        t.nodelaySet(client, false);
+        assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY));
+        assertEquals(List.of("restored"), notices);
+    }
+
+    @Test
+    void aNewFixerTakesOverTheConnectionsAtTheirNextEvent() throws Exception {
+        Tracker nodelay = tracker(fixer(true, false));
+        nodelay.opened(client);
+        assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY));
+        Tracker observe = nodelay.withFixer(Fixer.none());
+        assertEquals(1, observe.connectionsTracked(), "the same connections");
+        observe.written(client, 10);
+        assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "given back at its next event");
+    }
+
+    @Test
+    void aListenerIsNotTracked() throws Exception {
+        Tracker t = tracker(Fixer.none());
+        t.opened(server);
+        assertEquals(0, t.connectionsTracked());
+    }
+}
