@@ -69,6 +69,27 @@ class AttachIT {
                 && f.get("callSite").asText().contains("dev.tinygram.demo.WwrClient")), findings.toString());
     }
 
+    /**
+     * maxDelay changes live: a connection whose writes wait for the flush timer (no read, no flush) goes from
+     * about 100 ms to about 2 ms per message on the same open connection. The timer, and the connection's
+     * coalescer, are rebuilt for the new maxDelay.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void attachWithAnotherMaxDelayChangesTheFlushTickLive(Jdks.Jdk jdk) throws Exception {
+        try (LiveDemo app = LiveDemo.ofApp(jdk, List.of(Forked.agentOption("mode=coalesce,maxDelay=100ms,log=info")),
+                dev.tinygram.it.apps.TimerApp.class, "--duration", "14")) {
+            app.awaitSecond(p50 -> p50 >= 60, 6, "messages held about maxDelay=100ms (p50 >= 60 ms)");
+            Forked.Run attach = cli(jdk, "attach", String.valueOf(app.pid()), "mode=coalesce,maxDelay=2ms");
+            assertEquals(0, attach.exit(), attach.toString());
+            app.awaitSecond(p50 -> p50 >= 0 && p50 < 30, 6, "messages sent about maxDelay=2ms later (p50 < 30 ms)");
+            assertTrue(app.nextSecond(5) < 30, "the new tick holds on the same open connection");
+            Forked.Run end = app.finish(30);
+            assertEquals(0, end.exit(), end.toString());
+            assertTrue(end.stderr().contains("tinygram reconfigured: mode=coalesce, maxDelay=2000us"), end.stderr());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void attachingAgainSwitchesTheModeWithoutHookingTwice(Jdks.Jdk jdk) throws Exception {

@@ -26,10 +26,23 @@ final class LiveDemo implements AutoCloseable {
     private final Thread reader;
 
     LiveDemo(Jdks.Jdk jdk, List<String> jvmOptions, String... demoArgs) throws IOException {
+        this(command(jdk, jvmOptions, List.of("-jar", Forked.DEMOS_JAR.toString()), demoArgs));
+    }
+
+    /** A program of the it-tests' own ({@code apps}), run the same way. */
+    static LiveDemo ofApp(Jdks.Jdk jdk, List<String> jvmOptions, Class<?> main, String... args) throws IOException {
+        return new LiveDemo(command(jdk, jvmOptions, List.of("-cp", TestClasspath.get(), main.getName()), args));
+    }
+
+    private static List<String> command(Jdks.Jdk jdk, List<String> jvmOptions, List<String> what, String... args) {
         List<String> command = new ArrayList<>(List.of(jdk.java()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", Forked.DEMOS_JAR.toString()));
-        command.addAll(List.of(demoArgs));
+        command.addAll(what);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private LiveDemo(List<String> command) throws IOException {
         stderr = Files.createTempFile("tinygram-live-", ".err");
         process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         reader = new Thread(() -> {
