@@ -83,6 +83,9 @@ final class AttachCommands {
         return 0;
     }
 
+    // The JMX address is the one the target JVM's own local management agent returns over the attach API, on
+    // this machine, for a JVM of this user: not input from anyone else.
+    @SuppressWarnings("BanJNDI")
     static int status(String[] args, PrintStream out) throws UsageException, AttachException {
         if (args.length != 1) throw new UsageException("status needs PID");
         long pid = pid(args[0]);
