@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SelfTest {
     private static final byte[] ONE_BYTE = {42};
     /** Sink methods whose call from the test thread means the hook behind them fired, and what it is called. */
-    private static final Map<String, String> SEEN_AS = Map.of("opened", "open", "nodelaySet", "nodelay",
-            "writing", "write", "written", "write", "readEnded", "read", "selecting", "select");
+    private static final Map<String, String> SEEN_AS = Map.of("opened", "open", "accepted", "accept",
+            "nodelaySet", "nodelay", "writing", "write", "written", "write", "readEnded", "read", "selecting",
+            "select");
 
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private volatile Thread testThread;
@@ -58,8 +59,9 @@ final class SelfTest {
             TinygramBridge.install(agent);
         }
         if (failure[0] != null) throw failure[0];
-        Set<String> missing = new TreeSet<>(Set.of("socket write", "socket read", "socket open", "socket nodelay",
-                "channel write", "channel read", "channel open", "channel nodelay", "selector select"));
+        Set<String> missing = new TreeSet<>(Set.of("socket write", "socket read", "socket open", "socket accept",
+                "socket nodelay", "channel write", "channel read", "channel open", "channel accept",
+                "channel nodelay", "selector select"));
         missing.removeAll(seen);
         return missing;
     }

@@ -14,8 +14,11 @@ import java.io.IOException;
  */
 public interface EventSink {
 
-    /** A connect returned, or an accept produced {@code connection}. */
+    /** A connect returned: {@code connection} is the client's end. */
     void opened(Object connection);
+
+    /** An accept produced {@code connection}: the server's end. */
+    void accepted(Object connection);
 
     /** The application set TCP_NODELAY to {@code on}. */
     void nodelaySet(Object connection, boolean on);

@@ -48,6 +48,19 @@ public final class TinygramBridge {
         }
     }
 
+    public static void accepted(Object connection) {
+        EventSink s = SINK.get();
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.accepted(connection);
+        } catch (Throwable t) {
+            failed(s, t);
+        } finally {
+            guard[0] = false;
+        }
+    }
+
     public static void nodelaySet(Object connection, boolean on) {
         EventSink s = SINK.get();
         boolean[] guard = enter(s);

@@ -9,6 +9,6 @@ public final class ChannelAcceptAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Return Object accepted, @Advice.Thrown Throwable thrown) {
-        if (thrown == null && accepted != null) TinygramBridge.opened(accepted);
+        if (thrown == null && accepted != null) TinygramBridge.accepted(accepted);
     }
 }

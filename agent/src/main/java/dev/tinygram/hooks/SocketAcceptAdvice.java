@@ -9,6 +9,6 @@ public final class SocketAcceptAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Argument(0) Object accepted, @Advice.Thrown Throwable thrown) {
-        if (thrown == null) TinygramBridge.opened(accepted);
+        if (thrown == null) TinygramBridge.accepted(accepted);
     }
 }

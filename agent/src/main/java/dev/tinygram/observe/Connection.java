@@ -2,6 +2,7 @@ package dev.tinygram.observe;
 
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
+import dev.tinygram.conn.Role;
 import dev.tinygram.core.Burst;
 import dev.tinygram.core.ConnectionModel;
 import dev.tinygram.core.ReadOutcome;
@@ -24,6 +25,7 @@ public final class Connection {
     private static final int MAX_BURST_SIZES = 64;
 
     private final Endpoint endpoint;
+    private final Role role;
     private final ConnectionModel model;
     private final CallSites callSites;
 
@@ -41,8 +43,9 @@ public final class Connection {
     private HeldWrite fixedHeldWrite;
     private boolean reading;
 
-    public Connection(Endpoint endpoint, ConnectionModel model, CallSites callSites) {
+    public Connection(Endpoint endpoint, Role role, ConnectionModel model, CallSites callSites) {
         this.endpoint = endpoint;
+        this.role = role;
         this.model = model;
         this.callSites = callSites;
         this.appNodelay = endpoint.nodelay();
@@ -91,7 +94,7 @@ public final class Connection {
         if (heldWrite != null && burstWrites > 1) {
             ReadOutcome outcome = model.onReadEnd(now, bytes);
             long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
-            finding = new Finding(Instant.now(), endpoint, burstNodelay || action.fixed(), sizes, outcome,
+            finding = new Finding(Instant.now(), endpoint, role, burstNodelay || action.fixed(), sizes, outcome,
                     heldWrite.stack(), heldWrite.site(), action);
         } else {
             model.onReadEndUnreported(now, bytes);

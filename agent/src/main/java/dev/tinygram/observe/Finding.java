@@ -2,6 +2,7 @@ package dev.tinygram.observe;
 
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
+import dev.tinygram.conn.Role;
 import dev.tinygram.core.ReadOutcome;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.List;
  *
  * @param time       when the read that stalled ended
  * @param endpoint   the connection
+ * @param role       which end of it this JVM is
  * @param nodelay    TCP_NODELAY when the burst was written
  * @param writes     the sizes of the burst's writes, in order
  * @param outcome    the core's prediction and the measured wait
@@ -19,7 +21,7 @@ import java.util.List;
  * @param callSite   the first frame of it outside the JDK and the agent, as {@link CallSites#callSite} gives it
  * @param action     what tinygram did on this connection
  */
-public record Finding(Instant time, Endpoint endpoint, boolean nodelay, long[] writes, ReadOutcome outcome,
+public record Finding(Instant time, Endpoint endpoint, Role role, boolean nodelay, long[] writes, ReadOutcome outcome,
                       List<StackTraceElement> stack, String callSite, FixAction action) {
 
     public static final String KIND = "write-write-read";

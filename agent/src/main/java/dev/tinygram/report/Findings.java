@@ -3,6 +3,7 @@ package dev.tinygram.report;
 import dev.tinygram.conn.Api;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
+import dev.tinygram.conn.Role;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.observe.CallSites;
@@ -51,7 +52,7 @@ public final class Findings implements FindingSink {
         long delay = 40_000_000L;
         StallPrediction stall = new StallPrediction(true, delay, delay, 5 * delay, 100, 100, true, 1460, delay);
         StackTraceElement frame = new StackTraceElement("WarmUp", "write", "WarmUp.java", 1);
-        Finding f = new Finding(Instant.now(), endpoint, false, new long[] {100, 100},
+        Finding f = new Finding(Instant.now(), endpoint, Role.CLIENT, false, new long[] {100, 100},
                 new ReadOutcome(stall, delay, true), List.of(frame), CallSites.format(frame), FixAction.NONE);
         Findings findings = new Findings(NOPLogger.NOP_LOGGER, null, "observe", System::nanoTime);
         findings.record(f);

@@ -21,6 +21,7 @@ final class ReportLine {
                 .put("local", Endpoint.text(f.endpoint().local()))
                 .put("remote", Endpoint.text(f.endpoint().remote()))
                 .put("api", f.endpoint().api().label())
+                .put("role", f.role().label())
                 .put("nodelay", f.nodelay())
                 .putRaw("writes", Json.array(f.writes()))
                 .put("heldBytes", p.heldBytes())

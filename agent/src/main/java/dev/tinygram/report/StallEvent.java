@@ -26,6 +26,7 @@ final class StallEvent extends Event {
     @Label("Local") String local;
     @Label("Remote") String remote;
     @Label("API") String api;
+    @Label("Role") String role;
     @Label("TCP_NODELAY") boolean nodelay;
     @Label("Writes") String writes;
     @Label("Held Bytes") long heldBytes;
@@ -44,6 +45,7 @@ final class StallEvent extends Event {
         e.local = Endpoint.text(f.endpoint().local());
         e.remote = Endpoint.text(f.endpoint().remote());
         e.api = f.endpoint().api().label();
+        e.role = f.role().label();
         e.nodelay = f.nodelay();
         e.writes = Arrays.toString(f.writes());
         e.heldBytes = p.heldBytes();

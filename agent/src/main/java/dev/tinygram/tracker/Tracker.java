@@ -4,6 +4,7 @@ import dev.tinygram.bootstrap.EventSink;
 import dev.tinygram.bootstrap.TinygramBridge;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.Endpoints;
+import dev.tinygram.conn.Role;
 import dev.tinygram.core.ConnectionModel;
 import dev.tinygram.core.Profile;
 import dev.tinygram.core.StallPrediction;
@@ -82,12 +83,17 @@ public final class Tracker implements EventSink {
 
     @Override
     public void opened(Object connection) {
-        lookUp(connection, true);
+        lookUp(connection, Role.CLIENT);
+    }
+
+    @Override
+    public void accepted(Object connection) {
+        lookUp(connection, Role.SERVER);
     }
 
     @Override
     public void nodelaySet(Object connection, boolean on) {
-        Tracked t = lookUp(connection, false);
+        Tracked t = lookUp(connection, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
         t.watch.appNodelay(clock.getAsLong(), on);
         fixer.nodelaySet(connection, t.fix, on);
@@ -95,7 +101,7 @@ public final class Tracker implements EventSink {
 
     @Override
     public boolean writing(Object socket, byte[] bytes, int offset, int length) throws IOException {
-        Tracked t = lookUp(socket, false);
+        Tracked t = lookUp(socket, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return false;
         t.watch.write(clock.getAsLong(), length, t.fix.action());
         return fixer.buffersWrites() && fixer.writing(socket, t.fix, bytes, offset, length, t.watch.burst());
@@ -103,7 +109,7 @@ public final class Tracker implements EventSink {
 
     @Override
     public void written(Object channel, long bytes) {
-        Tracked t = lookUp(channel, false);
+        Tracked t = lookUp(channel, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
         t.watch.write(clock.getAsLong(), bytes, t.fix.action());
         selectWaits.wrote(channel);
@@ -111,9 +117,9 @@ public final class Tracker implements EventSink {
 
     @Override
     public void readStarting(Object connection) throws IOException {
-        Tracked t = lookUp(connection, false);
+        Tracked t = lookUp(connection, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
-        fixer.readStarting(connection, t.fix);
+        if (fixer.buffersWrites()) fixer.readStarting(connection, t.fix);
         waitStarts(connection, t, clock.getAsLong());
     }
 
@@ -121,13 +127,13 @@ public final class Tracker implements EventSink {
     @Override
     public void channelReadStarting(Object channel) {
         if (!((SelectableChannel) channel).isBlocking()) return;
-        Tracked t = lookUp(channel, false);
+        Tracked t = lookUp(channel, Role.UNKNOWN);
         if (t != Tracked.NOT_TCP) waitStarts(channel, t, clock.getAsLong());
     }
 
     @Override
     public void readEnded(Object connection, long bytes) {
-        Tracked t = lookUp(connection, false);
+        Tracked t = lookUp(connection, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
         long now = clock.getAsLong();
         if (bytes == 0 && connection instanceof SelectableChannel channel && !channel.isBlocking()) {
@@ -158,7 +164,7 @@ public final class Tracker implements EventSink {
     /** Output is shut down: later writes must fail in the JDK as they would without tinygram, not be buffered. */
     @Override
     public void outputShutDown(Object connection) {
-        Tracked t = lookUp(connection, false);
+        Tracked t = lookUp(connection, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
         t.watch.shutdownOutput(clock.getAsLong());
         fixer.outputEnded(t.fix);
@@ -239,14 +245,14 @@ public final class Tracker implements EventSink {
     }
 
     /** The connection's state, made at first sight, and set up for the fixer in force. */
-    private Tracked lookUp(Object socket, boolean fresh) {
+    private Tracked lookUp(Object socket, Role firstSight) {
         Tracked t = connections.get(socket);
-        if (t == null) t = track(socket, fresh);
+        if (t == null) t = track(socket, firstSight);
         if (t != Tracked.NOT_TCP && !t.fix.settledBy(fixer)) fixer.settle(socket, t.fix, t.watch.mss());
         return t;
     }
 
-    private Tracked track(Object socket, boolean fresh) {
+    private Tracked track(Object socket, Role role) {
         Endpoint endpoint;
         try {
             endpoint = endpoints.of(socket);
@@ -260,13 +266,13 @@ public final class Tracker implements EventSink {
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the endpoint of a " + socket.getClass().getName(), e);
         }
-        Connection watch = new Connection(endpoint, new ConnectionModel(config(endpoint, fresh)), callSites);
+        Connection watch = new Connection(endpoint, role, new ConnectionModel(config(endpoint, role)), callSites);
         return connections.add(socket, new Tracked(watch, new ConnectionFix(endpoint)));
     }
 
-    private ConnectionModel.Config config(Endpoint endpoint, boolean fresh) {
+    private ConnectionModel.Config config(Endpoint endpoint, Role role) {
         int mss = settings.mss() > 0 ? settings.mss() : endpoints.mss(endpoint.local());
         long rtt = endpoint.loopback() ? LOOPBACK_RTT_NANOS : DEFAULT_RTT_NANOS;
-        return new ConnectionModel.Config(settings.profile(), mss, rtt, endpoint.nodelay(), fresh);
+        return new ConnectionModel.Config(settings.profile(), mss, rtt, endpoint.nodelay(), role.seenFromStart());
     }
 }

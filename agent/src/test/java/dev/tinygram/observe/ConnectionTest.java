@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.tinygram.conn.Api;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
+import dev.tinygram.conn.Role;
 import dev.tinygram.core.Burst;
 import dev.tinygram.core.ConnectionModel;
 import dev.tinygram.core.Profile;
@@ -25,7 +26,7 @@ class ConnectionTest {
         // an established, interactive connection: its peer delays ACKs
         ConnectionModel model = new ConnectionModel(new ConnectionModel.Config(Profile.named("linux"), LOOPBACK_MSS,
                 50_000, false, false));
-        return new Connection(endpoint, model, new CallSites(8));
+        return new Connection(endpoint, Role.UNKNOWN, model, new CallSites(8));
     }
 
     @Test

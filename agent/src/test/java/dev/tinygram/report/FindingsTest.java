@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.tinygram.conn.Api;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
+import dev.tinygram.conn.Role;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.observe.Finding;
@@ -40,7 +41,7 @@ class FindingsTest {
 
     private static Finding finding(Endpoint e, String site, boolean stall, FixAction action, long waitMs) {
         StallPrediction p = new StallPrediction(stall, 40 * MS, 41 * MS, 200 * MS, 100, 100, true, 1448, 40 * MS);
-        return new Finding(Instant.EPOCH, e, false, new long[] {100, 100}, new ReadOutcome(p, waitMs * MS,
+        return new Finding(Instant.EPOCH, e, Role.CLIENT, false, new long[] {100, 100}, new ReadOutcome(p, waitMs * MS,
                 waitMs >= 30), List.of(new StackTraceElement("App", "send", "App.java", 7)), site, action);
     }
 

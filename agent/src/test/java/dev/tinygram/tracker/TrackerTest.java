@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.Endpoints;
 import dev.tinygram.conn.FixAction;
+import dev.tinygram.conn.Role;
 import dev.tinygram.core.Profile;
 import dev.tinygram.fix.FixNotices;
 import dev.tinygram.fix.FixPolicy;
@@ -110,6 +111,7 @@ class TrackerTest {
         assertArrayEquals(new long[] {100, 100}, f.writes());
         assertTrue(f.stallPredicted());
         assertEquals(FixAction.NONE, f.action());
+        assertEquals(Role.UNKNOWN, f.role(), "first seen in use");
         assertEquals(1, t.findings());
         assertEquals(1, t.connectionsTracked());
         assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "observe sets nothing");
@@ -165,6 +167,23 @@ class TrackerTest {
         assertEquals(1, observe.connectionsTracked(), "the same connections");
         observe.written(client, 10);
         assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "given back at its next event");
+    }
+
+    @Test
+    void findingsSayWhichEndTheApplicationIs() throws Exception {
+        Tracker t = tracker(Fixer.none());
+        t.accepted(accepted);
+        t.opened(client);
+        for (SocketChannel end : List.of(accepted, client)) {
+            t.written(end, 100);
+            t.written(end, 100);
+            t.channelReadStarting(end);
+            clock.addAndGet(MS);
+            t.readEnded(end, 10);
+        }
+        assertEquals(2, recorded.size(), "the second write of each burst was held: " + recorded);
+        assertEquals(Role.SERVER, recorded.get(0).role(), "the accepted end");
+        assertEquals(Role.CLIENT, recorded.get(1).role(), "the connected end");
     }
 
     @Test
