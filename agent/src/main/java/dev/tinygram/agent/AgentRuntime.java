@@ -6,7 +6,6 @@ import dev.tinygram.fix.Coalescing;
 import dev.tinygram.fix.Fixer;
 import dev.tinygram.fix.FlushTimer;
 import dev.tinygram.fix.JdkWriter;
-import dev.tinygram.fix.SocketStreams;
 import dev.tinygram.hooks.HookTarget;
 import dev.tinygram.hooks.HookTargets;
 import dev.tinygram.observe.CallSites;
@@ -87,14 +86,19 @@ final class AgentRuntime {
                     + HookTargets.supportedFloor() + "); tinygram is not installed");
             return;
         }
+        // First: no class that names the bridge's types may be loaded before they are in the boot loader. This
+        // class names none in a signature check (the tracker installs itself), so it can be verified before.
+        BootstrapInjector.inject(inst);
         Base base = before != null ? before.base() : Base.create(inst, options);
         base.findings().setReport(openReport(base, options));
         base.findings().setMode(options.mode().label());
         CallSites callSites = new CallSites(options.stackDepth());
+        Fixer.Context context = new Fixer.Context(base.notices(), callSites::capture, System::nanoTime,
+                base.streams());
+        Fixer fixer = new Fixer(1, options.fix(), coalescingFor(base, options, null), context);
         Tracker tracker = new Tracker(new Tracker.Settings(options.profile(), options.mss(), options.stackDepth()),
-                new Endpoints(), base.findings(), System::nanoTime, fixerFor(base, options, null, callSites),
-                AgentRuntime::standDown);
-        TinygramBridge.install(tracker);
+                new Endpoints(), base.findings(), System::nanoTime, fixer, AgentRuntime::standDown);
+        tracker.install();
         Installer.Installed hooks = Installer.install(inst, targets);
         current = new Running(base, options, hooks, tracker);
         callSites.capture();   // the first walk is slow: not on an application write
@@ -116,8 +120,10 @@ final class AgentRuntime {
 
     /**
      * A second start while installed: change what can change live, hook nothing twice. The new tracker takes over
-     * the connections, each of which catches up with the new fix at its next event; coalescers the new options would
-     * not keep (coalescing off, another maxDelay or bound) are retired first, and an old flush timer stops.
+     * the connections, each of which catches up with the new fix at its next event. Coalescers the new options
+     * would not keep (coalescing off, another maxDelay or bound) are retired at once, and meanwhile every write,
+     * read and flush of theirs still goes through them, so nothing can overtake their bytes; then an old flush
+     * timer stops.
      */
     private static void reconfigure(Running before, AgentOptions options) throws ReflectiveOperationException {
         if (options.mode() == Mode.OFF) {
@@ -129,20 +135,27 @@ final class AgentRuntime {
         if (!Objects.equals(was.report(), options.report())) base.findings().setReport(openReport(base, options));
         base.findings().setMode(options.mode().label());
         Coalescing oldKit = before.coalescing();
-        Tracker next = before.tracker().withFixer(fixerFor(base, options, oldKit, before.tracker().callSites()));
-        TinygramBridge.install(next);
+        Fixer fixer = before.tracker().fixer().next(options.fix(), coalescingFor(base, options, oldKit));
+        Tracker next = before.tracker().withFixer(fixer);
+        if (!next.takeOverFrom(before.tracker())) return;   // stood down meanwhile: it stays down
         current = new Running(base, options, before.hooks(), next);
         next.retireStaleCoalescers();
-        stopTimerUnlessKept(oldKit, next.fixer().coalescing());
+        Tracker drained = next.drained();
+        if (drained != next && drained.takeOverFrom(next)) current = new Running(base, options, before.hooks(), drained);
+        stopTimerUnlessKept(oldKit, fixer.coalescing());
         String ignored = !was.profile().equals(options.profile()) || was.mss() != options.mss()
                 || was.stackDepth() != options.stackDepth() || !was.logLevel().equals(options.logLevel())
                 ? " (profile, mss, stackDepth and log keep their values from the first start)" : "";
         base.log().info("tinygram reconfigured: {}{}", options.describe(), ignored);
     }
 
-    /** mode=off while installed, or detach: every connection goes back to how the application set it up. */
+    /**
+     * mode=off while installed, or detach: every connection goes back to how the application set it up. A tracker
+     * that fixes nothing takes over first, so no connection gets a new fix while the others are let go.
+     */
     private static void detach(Running before, String why) {
-        before.tracker().release();
+        Tracker lettingGo = before.tracker().withFixer(before.tracker().fixer().lettingGo());
+        if (lettingGo.takeOverFrom(before.tracker())) lettingGo.release();
         TinygramBridge.clear();
         try {
             before.hooks().reset(before.base().instrumentation());
@@ -165,6 +178,7 @@ final class AgentRuntime {
         TinygramBridge.clear();
         System.err.println("tinygram: " + why);
         synchronized (LOCK) {
+            TinygramBridge.clear();   // again: a reconfigure that held the lock may have installed its tracker
             Running now = current;
             if (now == null || !now.installed()) return;
             try {
@@ -177,17 +191,12 @@ final class AgentRuntime {
             } catch (Throwable ignored) {
                 // the hooks are already inert: the bridge has no sink
             }
+            stopTimerUnlessKept(now.coalescing(), null);
             current = now.detached();
         }
     }
 
-    /** The fix layer for {@code options}; a coalescing kit is reused while its maxDelay stays the same. */
-    private static Fixer fixerFor(Base base, AgentOptions options, Coalescing previous, CallSites callSites)
-            throws ReflectiveOperationException {
-        return new Fixer(options.fix(), coalescingFor(base, options, previous), base.notices(), callSites::capture,
-                System::nanoTime);
-    }
-
+    /** The coalescing kit for {@code options}; a kit is reused while its maxDelay stays the same. */
     private static Coalescing coalescingFor(Base base, AgentOptions options, Coalescing previous)
             throws ReflectiveOperationException {
         if (!options.fix().coalesce()) return null;
@@ -196,7 +205,7 @@ final class AgentRuntime {
         if (previous != null && previous.timer().tickNanos() == FlushTimer.tickFor(maxDelay)) return previous;
         FlushTimer timer = new FlushTimer(maxDelay);
         return previous != null ? previous.withTimer(timer)
-                : new Coalescing(new JdkWriter(), timer, base.senders(), base.coalesceStats(), new SocketStreams());
+                : new Coalescing(new JdkWriter(), timer, base.senders(), base.coalesceStats());
     }
 
     private static void stopTimerUnlessKept(Coalescing old, Coalescing next) {

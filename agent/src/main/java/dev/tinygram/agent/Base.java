@@ -2,6 +2,7 @@ package dev.tinygram.agent;
 
 import dev.tinygram.fix.CoalesceStats;
 import dev.tinygram.fix.SendThreads;
+import dev.tinygram.fix.SocketStreams;
 import dev.tinygram.report.Findings;
 import dev.tinygram.report.FixNoticeLog;
 import java.lang.instrument.Instrumentation;
@@ -10,15 +11,16 @@ import org.slf4j.Logger;
 /**
  * What lives as long as the JVM once the agent first started, across detach and attach: the instrumentation, the
  * log (its level is the first start's), the findings and coalescing counters that JMX and the summary read, and
- * the send threads.
+ * the send threads, and the way from a flushed stream to its socket.
  */
 record Base(Instrumentation instrumentation, Logger log, Findings findings, FixNoticeLog notices,
-            CoalesceStats coalesceStats, SendThreads senders) {
+            CoalesceStats coalesceStats, SendThreads senders, SocketStreams streams) {
 
+    /** After the bridge is injected: it opens java.net to the agent, which {@link SocketStreams} reads. */
     static Base create(Instrumentation inst, AgentOptions options) {
         Logger log = AgentLog.create(options.logLevel());
         Findings findings = new Findings(log, null, options.mode().label(), System::nanoTime);
         return new Base(inst, log, findings, new FixNoticeLog(log, findings::mode), new CoalesceStats(),
-                new SendThreads());
+                new SendThreads(), new SocketStreams());
     }
 }

@@ -40,8 +40,9 @@ final class SelfTest {
     /** Runs the exchange; returns the events that were expected and did not arrive (empty when all is well). */
     Set<String> run() throws Exception {
         EventSink agent = TinygramBridge.installed();
-        TinygramBridge.install((EventSink) Proxy.newProxyInstance(SelfTest.class.getClassLoader(),
-                new Class<?>[] {EventSink.class}, (proxy, method, args) -> forward(agent, method, args)));
+        EventSink standIn = (EventSink) Proxy.newProxyInstance(SelfTest.class.getClassLoader(),
+                new Class<?>[] {EventSink.class}, (proxy, method, args) -> forward(agent, method, args));
+        TinygramBridge.replace(agent, standIn);
         Exception[] failure = new Exception[1];
         Thread thread = new Thread(() -> {
             try {
@@ -56,7 +57,7 @@ final class SelfTest {
             thread.start();
             thread.join(10_000);
         } finally {
-            TinygramBridge.install(agent);
+            TinygramBridge.replace(standIn, agent);   // unless the agent stood down meanwhile: then it stays down
         }
         if (failure[0] != null) throw failure[0];
         Set<String> missing = new TreeSet<>(Set.of("socket write", "socket read", "socket open", "socket accept",

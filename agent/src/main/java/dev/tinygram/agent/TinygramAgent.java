@@ -5,9 +5,7 @@ import java.lang.instrument.Instrumentation;
 /**
  * The agent's entry points. {@code premain} (-javaagent at start) and {@code agentmain} (attach to a running
  * JVM) share one path, do as little as possible here, and never let anything escape to the application.
- * The bridge and its sink type go into the boot loader first, before any class that names them is loaded: the
- * verifier of a class that passes a {@code Tracker} as an {@code EventSink} loads {@code EventSink} through the
- * agent's loader, and a copy there would not be the boot loader's. This class itself must not name them.
+ * This class must not touch the bootstrap bridge: it is loaded before the bridge is injected.
  */
 public final class TinygramAgent {
     private TinygramAgent() {}
@@ -22,7 +20,6 @@ public final class TinygramAgent {
 
     private static synchronized void start(String args, Instrumentation inst) {
         try {
-            BootstrapInjector.inject(inst);
             AgentRuntime.start(args, inst);
         } catch (Throwable t) {
             System.err.println("tinygram: could not start (" + t + "); the application runs without tinygram");

@@ -23,6 +23,14 @@ public final class TinygramBridge {
         SINK.set(next);
     }
 
+    /**
+     * Routes every event to {@code next} instead of {@code expected}; false, changing nothing, when {@code
+     * expected} is no longer the sink (the agent stood down meanwhile, and must stay down).
+     */
+    public static boolean replace(EventSink expected, EventSink next) {
+        return SINK.compareAndSet(expected, next);
+    }
+
     /** The sink installed now, or null. */
     public static EventSink installed() {
         return SINK.get();

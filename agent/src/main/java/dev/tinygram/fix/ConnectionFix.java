@@ -39,9 +39,18 @@ public final class ConnectionFix {
 
     // ---- changed by a Fixer only -----------------------------------------------------------------------------
 
-    /** Claims the connection for {@code fixer}; false when it already had it (another thread was first). */
+    /** Whether it has a coalescer, maybe one being retired: every write and read must then go through it. */
+    public boolean coalescing() {
+        return coalescer != null;
+    }
+
+    /**
+     * Claims the connection for {@code fixer}; false when it had it already (another thread was first), or a later
+     * fixer has it (an event that entered before an option change is finishing with the old fixer).
+     */
     synchronized boolean claim(Fixer fixer) {
-        if (settledBy == fixer) return false;
+        Fixer current = settledBy;
+        if (current == fixer || (current != null && current.generation() > fixer.generation())) return false;
         settledBy = fixer;
         return true;
     }
@@ -58,7 +67,9 @@ public final class ConnectionFix {
         action = what;
     }
 
-    synchronized void coalesceWith(Coalescer c, Coalescing kit, int bound) {
+    /** Installs {@code c}, unless a later fixer has claimed the connection meanwhile (then {@code c}, empty, is dropped). */
+    synchronized void coalesceWith(Fixer by, Coalescer c, Coalescing kit, int bound) {
+        if (settledBy != by) return;
         coalescer = c;
         coalescerKit = kit;
         coalescerBound = bound;

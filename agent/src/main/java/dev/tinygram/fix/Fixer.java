@@ -25,31 +25,61 @@ import java.util.function.Supplier;
  * Where tinygram sets TCP_NODELAY, an application turning it off is undone at once, and said once per call site.
  */
 public final class Fixer {
+    /**
+     * What every fixer of one agent shares, whatever its policy.
+     *
+     * @param notices     where the fix layer's notices go
+     * @param callerStack where the application is, for a notice that names its call site
+     * @param clock       the coalescers' clock
+     * @param streams     the way from a flushed stream to its socket, or null where nothing is ever coalesced
+     */
+    public record Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
+                          SocketStreams streams) {
+
+        /** For a fixer that never coalesces and has nothing to say. */
+        public static final Context SILENT = new Context(null, List::of, System::nanoTime, null);
+    }
+
+    private final long generation;
     private final FixPolicy policy;
     private final Coalescing coalescing;
-    private final FixNotices notices;
-    private final Supplier<List<StackTraceElement>> callerStack;
-    private final LongSupplier clock;
+    private final Context context;
 
     /**
-     * @param coalescing  the coalescing kit, or null unless the policy coalesces
-     * @param callerStack where the application is, for a notice that names its call site
+     * @param generation higher for each later option set: a connection set up by a later fixer is never taken back
+     *                   by an earlier one still finishing an event
+     * @param coalescing the coalescing kit, or null unless the policy coalesces
      */
-    public Fixer(FixPolicy policy, Coalescing coalescing, FixNotices notices,
-                 Supplier<List<StackTraceElement>> callerStack, LongSupplier clock) {
+    public Fixer(long generation, FixPolicy policy, Coalescing coalescing, Context context) {
         if (policy.coalesce() != (coalescing != null)) {
             throw new IllegalArgumentException("a coalescing kit goes with a coalescing policy, and only with one");
         }
+        if (coalescing != null && context.streams() == null) {
+            throw new IllegalArgumentException("coalescing needs the way from a flushed stream to its socket");
+        }
+        this.generation = generation;
         this.policy = policy;
         this.coalescing = coalescing;
-        this.notices = notices;
-        this.callerStack = callerStack;
-        this.clock = clock;
+        this.context = context;
     }
 
     /** The fixer of mode=observe: fixes nothing. */
     public static Fixer none() {
-        return new Fixer(FixPolicy.none(), null, null, List::of, System::nanoTime);
+        return new Fixer(0, FixPolicy.none(), null, Context.SILENT);
+    }
+
+    /** A fixer that fixes nothing and lets every connection go, after this one: for a detach. */
+    public Fixer lettingGo() {
+        return new Fixer(generation + 1, FixPolicy.none(), null, context);
+    }
+
+    /** A later fixer with another policy and kit, sharing this one's context. */
+    public Fixer next(FixPolicy nextPolicy, Coalescing nextCoalescing) {
+        return new Fixer(generation + 1, nextPolicy, nextCoalescing, context);
+    }
+
+    long generation() {
+        return generation;
     }
 
     public FixPolicy policy() {
@@ -90,11 +120,12 @@ public final class Fixer {
         Nodelay.enable(socket);
         if (coalesce) {
             if (!keep) {
-                f.coalesceWith(new Coalescer(bound, policy.maxDelayNanos(), coalescing.writer(), coalescing.timer(),
-                        coalescing.senders(), coalescing.stats(), clock), coalescing, bound);
+                f.coalesceWith(this, new Coalescer(bound, policy.maxDelayNanos(), coalescing.writer(),
+                        coalescing.timer(), coalescing.senders(), coalescing.stats(), context.clock()), coalescing,
+                        bound);
             }
         } else {
-            if (coalescing != null) notices.coalesceFallback(f.endpoint);
+            if (coalescing != null) context.notices().coalesceFallback(f.endpoint);
             f.fixedWith(FixAction.NODELAY);
         }
     }
@@ -116,7 +147,7 @@ public final class Fixer {
         if (!on && f.action().fixed()) {
             Nodelay.enable(socket);
             f.fixedWith(f.coalescer() != null ? FixAction.COALESCED : FixAction.NODELAY);
-            notices.nodelayRestored(f.endpoint, callerStack.get());
+            context.notices().nodelayRestored(f.endpoint, context.callerStack().get());
         }
     }
 
@@ -162,9 +193,9 @@ public final class Fixer {
         if (coalescer != null) throwIfFailed(coalescer.beforeRead(socket));
     }
 
-    /** The socket behind a flushed stream, or null when it is none of a socket's (or nothing is coalesced). */
+    /** The socket behind a flushed stream, or null when it is none of a socket's (or nothing is ever coalesced). */
     public Object socketOfStream(Object stream) {
-        return coalescing == null ? null : coalescing.streams().socketOf(stream);
+        return context.streams() == null ? null : context.streams().socketOf(stream);
     }
 
     public void streamFlushed(Object socket, ConnectionFix f) throws IOException {

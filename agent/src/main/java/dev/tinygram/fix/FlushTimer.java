@@ -19,6 +19,7 @@ public final class FlushTimer {
     private final long tickNanos;
     private final Thread thread;
     private volatile boolean idle;
+    private volatile boolean stopping;
 
     public FlushTimer(long maxDelayNanos) {
         this.tickNanos = tickFor(maxDelayNanos);
@@ -38,11 +39,18 @@ public final class FlushTimer {
     }
 
     /**
-     * Ends the thread, for a new maxDelay: the coalescers that used this timer are retired first, so nothing it
-     * watches can still hold bytes; one last look sends anything that could.
+     * Ends the thread once nothing it watches holds bytes any more, for a new maxDelay or a detach. The coalescers
+     * that used it are retired first, so that is at once in the usual case; should one still have bytes (a
+     * stand-down racing a write), the timer goes on until they are sent.
      */
     public void stop() {
-        thread.interrupt();
+        stopping = true;
+        LockSupport.unpark(thread);
+    }
+
+    /** Whether its thread still runs: after {@link #stop}, until nothing it watches holds bytes. */
+    boolean running() {
+        return thread.isAlive();
     }
 
     /** A coalescer started a buffer on {@code socket}; it is checked until it is empty. */
@@ -51,17 +59,17 @@ public final class FlushTimer {
     }
 
     private void run() {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (true) {
             if (pending.isEmpty()) {
+                if (stopping) return;
                 idle = true;
-                if (pending.isEmpty()) LockSupport.park(this);
+                if (pending.isEmpty() && !stopping) LockSupport.park(this);
                 idle = false;
                 continue;
             }
             LockSupport.parkNanos(this, tickNanos);
             TinygramBridge.runAsAgent(this::tick);
         }
-        TinygramBridge.runAsAgent(this::tick);
     }
 
     private void tick() {

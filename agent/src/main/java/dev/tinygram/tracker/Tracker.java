@@ -46,14 +46,20 @@ public final class Tracker implements EventSink {
     private final Consumer<Throwable> onFailure;
     private final Connections connections;
     private final SelectWaits selectWaits;
+    /**
+     * The fixer before this one coalesced, and its coalescers may not all be retired yet: flushes of streams must
+     * still come in, whatever this fixer does.
+     */
+    private final boolean draining;
 
     public Tracker(Settings settings, Endpoints endpoints, FindingSink findings, LongSupplier clock, Fixer fixer,
                    Consumer<Throwable> onFailure) {
-        this(settings, endpoints, findings, clock, fixer, onFailure, new Connections(), new SelectWaits());
+        this(settings, endpoints, findings, clock, fixer, onFailure, new Connections(), new SelectWaits(), false);
     }
 
     private Tracker(Settings settings, Endpoints endpoints, FindingSink findings, LongSupplier clock, Fixer fixer,
-                    Consumer<Throwable> onFailure, Connections connections, SelectWaits selectWaits) {
+                    Consumer<Throwable> onFailure, Connections connections, SelectWaits selectWaits,
+                    boolean draining) {
         this.settings = settings;
         this.endpoints = endpoints;
         this.callSites = new CallSites(settings.stackDepth());
@@ -63,11 +69,29 @@ public final class Tracker implements EventSink {
         this.onFailure = onFailure;
         this.connections = connections;
         this.selectWaits = selectWaits;
+        this.draining = draining;
     }
 
-    /** The same connections under another fixer. */
+    /** The same connections under another fixer; draining the coalescers of this one, if it had any. */
     public Tracker withFixer(Fixer next) {
-        return new Tracker(settings, endpoints, findings, clock, next, onFailure, connections, selectWaits);
+        return new Tracker(settings, endpoints, findings, clock, next, onFailure, connections, selectWaits,
+                buffersWrites());
+    }
+
+    /** This tracker once every coalescer its fixer would not keep is retired ({@link #retireStaleCoalescers}). */
+    public Tracker drained() {
+        return !draining ? this
+                : new Tracker(settings, endpoints, findings, clock, fixer, onFailure, connections, selectWaits, false);
+    }
+
+    /** Makes this the sink the hooks feed. */
+    public void install() {
+        TinygramBridge.install(this);
+    }
+
+    /** Takes over from {@code previous} as the hooks' sink; false if the agent stood down meanwhile. */
+    public boolean takeOverFrom(Tracker previous) {
+        return TinygramBridge.replace(previous, this);
     }
 
     public Fixer fixer() {
@@ -104,7 +128,8 @@ public final class Tracker implements EventSink {
         Tracked t = lookUp(socket, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return false;
         t.watch.write(clock.getAsLong(), length, t.fix.action());
-        return fixer.buffersWrites() && fixer.writing(socket, t.fix, bytes, offset, length, t.watch.burst());
+        // Through the connection's coalescer while it has one, even one being retired: its bytes go first.
+        return t.fix.coalescing() && fixer.writing(socket, t.fix, bytes, offset, length, t.watch.burst());
     }
 
     @Override
@@ -119,7 +144,7 @@ public final class Tracker implements EventSink {
     public void readStarting(Object connection) throws IOException {
         Tracked t = lookUp(connection, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
-        if (fixer.buffersWrites()) fixer.readStarting(connection, t.fix);
+        if (t.fix.coalescing()) fixer.readStarting(connection, t.fix);
         waitStarts(connection, t, clock.getAsLong());
     }
 
@@ -200,7 +225,7 @@ public final class Tracker implements EventSink {
 
     @Override
     public boolean buffersWrites() {
-        return fixer.buffersWrites();
+        return draining || fixer.buffersWrites();
     }
 
     @Override
@@ -212,7 +237,13 @@ public final class Tracker implements EventSink {
 
     /** Stands down: sends anything buffered, and gives every socket tinygram fixed back its own TCP_NODELAY. */
     public void release() {
-        TinygramBridge.runAsAgent(() -> connections.forEach((socket, t) -> Fixer.release(socket, t.fix)));
+        TinygramBridge.runAsAgent(() -> connections.forEach((socket, t) -> {
+            try {
+                Fixer.release(socket, t.fix);
+            } catch (RuntimeException | Error e) {
+                // a socket that broke meanwhile: the application will see that itself; the others go on
+            }
+        }));
     }
 
     /**
@@ -220,8 +251,13 @@ public final class Tracker implements EventSink {
      * tracker's fixer would not keep, so nothing is left buffered for a write straight to the JDK to overtake.
      */
     public void retireStaleCoalescers() {
-        TinygramBridge.runAsAgent(() -> connections.forEach(
-                (socket, t) -> fixer.retireStaleCoalescer(socket, t.fix, t.watch.mss())));
+        TinygramBridge.runAsAgent(() -> connections.forEach((socket, t) -> {
+            try {
+                fixer.retireStaleCoalescer(socket, t.fix, t.watch.mss());
+            } catch (RuntimeException | Error e) {
+                // a socket that broke meanwhile: the application will see that itself; the others go on
+            }
+        }));
     }
 
     public long connectionsTracked() {

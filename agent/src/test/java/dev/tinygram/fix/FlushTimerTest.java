@@ -96,4 +96,24 @@ class FlushTimerTest {
         assertSame(broken, CoalescerCalls.flush(c, socket, Cause.CLOSE), "bytes the app believed written were lost: close says so");
         assertNull(CoalescerCalls.flush(c, socket, Cause.CLOSE), "once told, a further close is quiet");
     }
+
+    /** A new maxDelay or a detach stops a timer; bytes it still watches are sent first, not stranded. */
+    @Test
+    void aStoppedTimerSendsWhatItWatchesThenEnds() throws InterruptedException {
+        FlushTimer timer = new FlushTimer(TimeUnit.MILLISECONDS.toNanos(50));
+        Coalescer c = new Coalescer(BOUND, TimeUnit.MILLISECONDS.toNanos(50), recorder, timer, new SendThreads(),
+                stats, System::nanoTime);
+        CoalescerCalls.write(c, socket, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        timer.stop();
+        assertTrue(eventually(() -> recorder.size() == 3), "still sent, after maxDelay");
+        assertTrue(eventually(() -> !timer.running()), "then the thread ends");
+    }
+
+    @Test
+    void aStoppedTimerWithNothingToWatchEndsAtOnce() throws InterruptedException {
+        FlushTimer timer = new FlushTimer(TimeUnit.MILLISECONDS.toNanos(50));
+        assertTrue(timer.running());
+        timer.stop();
+        assertTrue(eventually(() -> !timer.running()));
+    }
 }

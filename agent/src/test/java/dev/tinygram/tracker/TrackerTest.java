@@ -87,8 +87,8 @@ class TrackerTest {
     }
 
     private Fixer fixer(boolean nodelay, boolean flaggedOnly) {
-        return new Fixer(new FixPolicy(nodelay, false, flaggedOnly, List.of(), List.of(), MS, 0), null, fixNotices,
-                List::of, clock::get);
+        return new Fixer(1, new FixPolicy(nodelay, false, flaggedOnly, List.of(), List.of(), MS, 0), null,
+                new Fixer.Context(fixNotices, List::of, clock::get, null));
     }
 
     /** write, write, read on a connection first seen mid-life: its peer is taken to be interactive. */
@@ -163,7 +163,7 @@ class TrackerTest {
         Tracker nodelay = tracker(fixer(true, false));
         nodelay.opened(client);
         assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY));
-        Tracker observe = nodelay.withFixer(Fixer.none());
+        Tracker observe = nodelay.withFixer(nodelay.fixer().next(FixPolicy.none(), null));
         assertEquals(1, observe.connectionsTracked(), "the same connections");
         observe.written(client, 10);
         assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "given back at its next event");
@@ -184,6 +184,25 @@ class TrackerTest {
         assertEquals(2, recorded.size(), "the second write of each burst was held: " + recorded);
         assertEquals(Role.SERVER, recorded.get(0).role(), "the accepted end");
         assertEquals(Role.CLIENT, recorded.get(1).role(), "the connected end");
+    }
+
+    /** An event that entered under the old options may finish after a change: it must not undo the new fix. */
+    @Test
+    void anEarlierFixerCannotTakeAConnectionBackFromALaterOne() throws Exception {
+        Tracker observeFirst = tracker(Fixer.none());
+        Fixer nodelay = observeFirst.fixer().next(new FixPolicy(true, false, false, List.of(), List.of(), MS, 0),
+                null);
+        Tracker later = observeFirst.withFixer(nodelay);
+        later.written(client, 10);
+        assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY), "set up by the later fixer");
+        observeFirst.written(client, 10);
+        assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY), "the earlier one did not let it go");
+        assertEquals(FixAction.NODELAY, recordedActionAfterOneMoreBurst(later));
+    }
+
+    private FixAction recordedActionAfterOneMoreBurst(Tracker t) {
+        writeWriteRead(t);
+        return recorded.get(recorded.size() - 1).action();
     }
 
     @Test

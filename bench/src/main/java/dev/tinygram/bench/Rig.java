@@ -115,8 +115,9 @@ final class Rig {
     Rig coalesce(SocketWriter writer) throws Exception {
         FixPolicy fix = new FixPolicy(true, true, false, List.of(), List.of(), MAX_DELAY_NANOS, 0);
         stats = new CoalesceStats();
-        Coalescing kit = new Coalescing(writer, timer(), new SendThreads(), stats, new SocketStreams());
-        return install("coalesce", new Fixer(fix, kit, SILENT, List::of, System::nanoTime), System::nanoTime);
+        Coalescing kit = new Coalescing(writer, timer(), new SendThreads(), stats);
+        Fixer.Context context = new Fixer.Context(SILENT, List::of, System::nanoTime, new SocketStreams());
+        return install("coalesce", new Fixer(1, fix, kit, context), System::nanoTime);
     }
 
     static SocketWriter jdkWriter() throws ReflectiveOperationException {
@@ -151,7 +152,7 @@ final class Rig {
                     TinygramBridge.clear();
                 });
         new CallSites(STACK_DEPTH).capture();   // as AgentRuntime.install does: the first walk is slow
-        TinygramBridge.install(tracker);
+        tracker.install();
         // What the connect advice (OpenAdvice on NioSocketImpl.connect) reports for a socket connected under the
         // agent: the tracker sees the connection from its start, as a fresh one.
         TinygramBridge.opened(impl);
