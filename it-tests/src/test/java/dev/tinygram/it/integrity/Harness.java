@@ -2,6 +2,7 @@ package dev.tinygram.it.integrity;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -298,6 +299,18 @@ final class Harness {
     // ---- writing records, pauses, reads -------------------------------------------------------------------------
 
     /** A record as one write, as header, payload and CRC, in 2..6 random pieces, or as one gathering write. */
+    /** Writes records 0 to n-1 of stream 0 (some above one MSS), adding each to {@code md}; returns their bytes. */
+    static long writeRecords(Ctx x, Net.Conn c, int n, MessageDigest md) throws IOException {
+        long bytes = 0;
+        for (int seq = 0; seq < n; seq++) {
+            byte[] rec = Records.build(x.connSeed, 0, seq, Records.payloadSize(x.connSeed, 0, seq, 4096, true));
+            md.update(rec);
+            writeRecord(c, rec, x.r);
+            bytes += rec.length;
+        }
+        return bytes;
+    }
+
     static void writeRecord(Net.Conn c, byte[] rec, Random r) throws IOException {
         writePieces(c, rec, r);
         if (c.buffered() || r.nextInt(4) == 0) c.flush();   // a message end

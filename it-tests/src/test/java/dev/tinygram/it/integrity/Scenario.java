@@ -9,7 +9,7 @@ import java.util.List;
  * and in failure lines.
  */
 sealed interface Scenario permits EchoScenario, LockstepScenario, CloseScenario, ResetScenario, AbortScenario,
-        StallCloseScenario, StallTimeoutScenario, StallNeighbourScenario, WriteAfterShutdownScenario,
+        StallScenario, WriteAfterShutdownScenario,
         WriteAfterCloseScenario, SlowReaderScenario {
 
     /** Where a scenario runs when no --scenarios list is given. */

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Then, as applications do to give up on a stuck peer, another thread closes the socket: close() must return at
  * once, and the writer get an IOException (not for ssl: SSLSocket.close() itself waits for the writer). Runs alone.
  */
-final class StallCloseScenario implements Scenario {
+final class StallCloseScenario extends StallScenario {
     @Override
     public String label() {
         return "stall-close";
@@ -25,23 +25,12 @@ final class StallCloseScenario implements Scenario {
     }
 
     @Override
-    public long deadlineMs(Harness h) {
-        return Harness.STALL_DEADLINE_MS;
-    }
-
-    /** The peer stops reading on purpose. */
-    @Override
-    public boolean mayStandStill() {
-        return true;
+    String detail() {
+        return "peer stops reading; another thread closes the socket while a writer is blocked";
     }
 
     @Override
-    public String run(Harness h, Ctx x) throws Exception {
-        x.detail = "peer stops reading; another thread closes the socket while a writer is blocked";
-        Net.Conn c = h.open(x, Wire.STALL, 0);
-        StallWriter w = new StallWriter(x, c);
-        String notBlocked = w.awaitBlocked(h, x);
-        if (notBlocked != null) return notBlocked;
+    String whileBlocked(Harness h, Ctx x, Net.Conn c, StallWriter w) throws Exception {
         String failure = null;
         CountDownLatch closed = new CountDownLatch(1);
         AtomicReference<Throwable> closeError = new AtomicReference<>();

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  * a small write on a second connection B, which nobody reads after, must still reach its server within 1 s: one
  * stuck peer must not hold up the rest.
  */
-final class StallNeighbourScenario implements Scenario {
+final class StallNeighbourScenario extends StallScenario {
     @Override
     public String label() {
         return "stall-neighbour";
@@ -27,23 +27,12 @@ final class StallNeighbourScenario implements Scenario {
     }
 
     @Override
-    public long deadlineMs(Harness h) {
-        return Harness.STALL_DEADLINE_MS;
-    }
-
-    /** A's peer stops reading on purpose. */
-    @Override
-    public boolean mayStandStill() {
-        return true;
+    String detail() {
+        return "peer of connection A stops reading, A's writer blocks; B writes one small record and waits";
     }
 
     @Override
-    public String run(Harness h, Ctx x) throws Exception {
-        x.detail = "peer of connection A stops reading, A's writer blocks; B writes one small record and waits";
-        Net.Conn a = h.open(x, Wire.STALL, 0);
-        StallWriter w = new StallWriter(x, a);
-        String notBlocked = w.awaitBlocked(h, x);
-        if (notBlocked != null) return notBlocked;
+    String whileBlocked(Harness h, Ctx x, Net.Conn a, StallWriter w) throws Exception {
         Net.Conn b = h.connectOther(x);
         byte[] rec = Records.build(x.connSeed, 7, 0, 1 + x.r.nextInt(200));
         h.header(x, b, x.id + NEIGHBOUR_ID, Wire.COUNT, rec.length);

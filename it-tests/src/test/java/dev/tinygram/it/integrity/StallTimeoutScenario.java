@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * then, as applications do to give up on a stuck peer, another thread reads with SO_TIMEOUT: the read must time
  * out.
  */
-final class StallTimeoutScenario implements Scenario {
+final class StallTimeoutScenario extends StallScenario {
     @Override
     public String label() {
         return "stall-timeout";
@@ -27,23 +27,12 @@ final class StallTimeoutScenario implements Scenario {
     }
 
     @Override
-    public long deadlineMs(Harness h) {
-        return Harness.STALL_DEADLINE_MS;
-    }
-
-    /** The peer stops reading on purpose. */
-    @Override
-    public boolean mayStandStill() {
-        return true;
+    String detail() {
+        return "peer stops reading; while a writer is blocked another thread reads with SO_TIMEOUT 300 ms";
     }
 
     @Override
-    public String run(Harness h, Ctx x) throws Exception {
-        x.detail = "peer stops reading; while a writer is blocked another thread reads with SO_TIMEOUT 300 ms";
-        Net.Conn c = h.open(x, Wire.STALL, 0);
-        StallWriter w = new StallWriter(x, c);
-        String notBlocked = w.awaitBlocked(h, x);
-        if (notBlocked != null) return notBlocked;
+    String whileBlocked(Harness h, Ctx x, Net.Conn c, StallWriter w) throws Exception {
         String failure = null;
         CountDownLatch readDone = new CountDownLatch(1);
         AtomicReference<Object> readEnd = new AtomicReference<>();

@@ -1,7 +1,5 @@
 package dev.tinygram.it.integrity;
 
-import static dev.tinygram.it.integrity.Harness.writeRecord;
-
 import dev.tinygram.it.integrity.Harness.Ctx;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -30,13 +28,7 @@ final class WriteAfterCloseScenario implements Scenario {
         x.detail = n + " records, close, one more small write";
         Net.Conn c = h.open(x, Wire.SINK, 0);
         MessageDigest md = LocalServer.sha256();
-        long bytes = 0;
-        for (int seq = 0; seq < n; seq++) {
-            byte[] rec = Records.build(x.connSeed, 0, seq, Records.payloadSize(x.connSeed, 0, seq, 4096, true));
-            md.update(rec);
-            writeRecord(c, rec, x.r);
-            bytes += rec.length;
-        }
+        long bytes = Harness.writeRecords(x, c, n, md);
         c.close();
         byte[] late = Records.build(x.connSeed, 0, n, 1 + x.r.nextInt(100));
         String failure = null;

@@ -32,13 +32,7 @@ final class WriteAfterShutdownScenario implements Scenario {
         x.detail = n + " records, shutdownOutput, one more small write, close";
         Net.Conn c = h.open(x, Wire.SINK, 0);
         MessageDigest md = LocalServer.sha256();
-        long bytes = 0;
-        for (int seq = 0; seq < n; seq++) {
-            byte[] rec = Records.build(x.connSeed, 0, seq, Records.payloadSize(x.connSeed, 0, seq, 4096, true));
-            md.update(rec);
-            writeRecord(c, rec, x.r);
-            bytes += rec.length;
-        }
+        long bytes = Harness.writeRecords(x, c, n, md);
         c.shutdownOutput();
         byte[] late = Records.build(x.connSeed, 0, n, 1 + x.r.nextInt(100));
         String where = null;
