@@ -9,10 +9,10 @@ import java.util.stream.Collectors;
  * {@code java.class.path}, minus anything from the agent module, so the only copy of the agent a child sees is the
  * one {@code -javaagent} attaches (the shaded jar).
  */
-final class TestClasspath {
+public final class TestClasspath {
     private TestClasspath() {}
 
-    static String get() {
+    public static String get() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.isEmpty())
                 .filter(e -> !e.contains("tinygram-agent") && !e.replace('\\', '/').contains("/agent/target/"))
