@@ -14,8 +14,11 @@ import java.io.IOException;
  */
 public interface EventSink {
 
-    /** A connect returned: {@code connection} is the client's end. */
-    void opened(Object connection);
+    /**
+     * A connect returned: {@code connection} is the client's end. {@code connectNanos} is how long the connect took,
+     * about one round trip of the path, or -1 when unknown (a non-blocking connect finished later).
+     */
+    void opened(Object connection, long connectNanos);
 
     /** An accept produced {@code connection}: the server's end. */
     void accepted(Object connection);

@@ -43,12 +43,12 @@ public final class TinygramBridge {
 
     // ---- events, in the order a connection meets them ------------------------------------------------------
 
-    public static void opened(Object connection) {
+    public static void opened(Object connection, long connectNanos) {
         EventSink s = SINK.get();
         boolean[] guard = enter(s);
         if (guard == null) return;
         try {
-            s.opened(connection);
+            s.opened(connection, connectNanos);
         } catch (Throwable t) {
             failed(s, t);
         } finally {

@@ -19,7 +19,8 @@
  *       the wait began: a peer answers a request only once it has all of it.</li>
  *   <li>The peer is in interactive ("pingpong") mode once it has answered something we sent: then it delays
  *       ACKs rather than quick-acking them. A connection first seen mid-life is assumed interactive.</li>
- *   <li>The RTT starts from a guess for the path (the agent uses 50 us on loopback, 1 ms elsewhere) and only
+ *   <li>The RTT starts from what the agent can see of the path (50 us on loopback; the time a connect took, for a
+ *       connection the JVM opened; else 1 ms) and only
  *       goes down, to the fastest answer seen to a burst that was not held: write-to-answer time bounds the RTT
  *       from above, and a connection's first answers, from cold code, would teach one far too long.</li>
  * </ul>

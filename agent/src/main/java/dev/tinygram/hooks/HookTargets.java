@@ -44,7 +44,7 @@ public final class HookTargets {
                     NodelayOptionAdvice.class),
             new HookTarget("channel", CHANNEL_IMPL, "connect", "(Ljava/net/SocketAddress;)Z",
                     ChannelConnectAdvice.class),
-            new HookTarget("channel", CHANNEL_IMPL, "finishConnect", "()Z", ChannelConnectAdvice.class),
+            new HookTarget("channel", CHANNEL_IMPL, "finishConnect", "()Z", ChannelFinishConnectAdvice.class),
             new HookTarget("channel", CHANNEL_IMPL, "blockingConnect", "(Ljava/net/SocketAddress;J)V",
                     OpenAdvice.class),
             new HookTarget("channel", CHANNEL_IMPL, "shutdownOutput", "()Ljava/nio/channels/SocketChannel;",

@@ -33,6 +33,8 @@ import java.util.function.LongSupplier;
 public final class Tracker implements EventSink {
     private static final long LOOPBACK_RTT_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long DEFAULT_RTT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Linux's first SYN retransmission comes after 1 s: a connect as long as that lost a segment. */
+    private static final long SYN_RETRANSMISSION_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Settings that shape the model. {@code mss <= 0} means "from the interface's MTU". */
     public record Settings(Profile profile, int mss, int stackDepth) {}
@@ -106,8 +108,10 @@ public final class Tracker implements EventSink {
     // ---- events ----------------------------------------------------------------------------------------------
 
     @Override
-    public void opened(Object connection) {
-        lookUp(connection, Role.CLIENT);
+    public void opened(Object connection, long connectNanos) {
+        Tracked t = connections.get(connection);
+        if (t == null) t = track(connection, Role.CLIENT, connectNanos);
+        settle(connection, t);
     }
 
     @Override
@@ -283,12 +287,17 @@ public final class Tracker implements EventSink {
     /** The connection's state, made at first sight, and set up for the fixer in force. */
     private Tracked lookUp(Object socket, Role firstSight) {
         Tracked t = connections.get(socket);
-        if (t == null) t = track(socket, firstSight);
+        if (t == null) t = track(socket, firstSight, -1);
+        return settle(socket, t);
+    }
+
+    private Tracked settle(Object socket, Tracked t) {
         if (t != Tracked.NOT_TCP && !t.fix.settledBy(fixer)) fixer.settle(socket, t.fix, t.watch.mss());
         return t;
     }
 
-    private Tracked track(Object socket, Role role) {
+    /** {@code connectNanos}: how long its connect took, or -1. */
+    private Tracked track(Object socket, Role role, long connectNanos) {
         Endpoint endpoint;
         try {
             endpoint = endpoints.of(socket);
@@ -302,13 +311,24 @@ public final class Tracker implements EventSink {
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the endpoint of a " + socket.getClass().getName(), e);
         }
-        Connection watch = new Connection(endpoint, role, new ConnectionModel(config(endpoint, role)), callSites);
+        Connection watch = new Connection(endpoint, role,
+                new ConnectionModel(config(endpoint, role, connectNanos)), callSites);
         return connections.add(socket, new Tracked(watch, new ConnectionFix(endpoint)));
     }
 
-    private ConnectionModel.Config config(Endpoint endpoint, Role role) {
+    /**
+     * The path's round trip, first: loopback's is known; elsewhere a connect the JVM made takes about one round
+     * trip (a SYN and its SYN-ACK), unless it took a retransmission (a second or more); otherwise a guess.
+     */
+    static long firstRttEstimate(boolean loopback, long connectNanos) {
+        if (loopback) return LOOPBACK_RTT_NANOS;
+        if (connectNanos > 0 && connectNanos < SYN_RETRANSMISSION_NANOS) return connectNanos;
+        return DEFAULT_RTT_NANOS;
+    }
+
+    private ConnectionModel.Config config(Endpoint endpoint, Role role, long connectNanos) {
         int mss = settings.mss() > 0 ? settings.mss() : endpoints.mss(endpoint.local());
-        long rtt = endpoint.loopback() ? LOOPBACK_RTT_NANOS : DEFAULT_RTT_NANOS;
+        long rtt = firstRttEstimate(endpoint.loopback(), connectNanos);
         return new ConnectionModel.Config(settings.profile(), mss, rtt, endpoint.nodelay(), role.seenFromStart());
     }
 }

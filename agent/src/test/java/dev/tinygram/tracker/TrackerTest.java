@@ -120,7 +120,7 @@ class TrackerTest {
     @Test
     void closingForgetsTheConnectionAndTellsTheSink() throws Exception {
         Tracker t = tracker(Fixer.none());
-        t.opened(client);
+        t.opened(client, -1);
         assertEquals(1, t.connectionsOpen());
         t.closing(client);
         assertEquals(0, t.connectionsOpen());
@@ -130,7 +130,7 @@ class TrackerTest {
     @Test
     void nodelayModeSetsNodelayAtFirstSightAndGivesItBackOnRelease() throws Exception {
         Tracker t = tracker(fixer(true, false));
-        t.opened(client);
+        t.opened(client, -1);
         assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY));
         writeWriteRead(t);
         assertEquals(FixAction.NODELAY, recorded.get(0).action(), "the finding says the stall was avoided");
@@ -151,7 +151,7 @@ class TrackerTest {
     @Test
     void turningNodelayOffUnderNodelayModeIsUndoneAndSaid() throws Exception {
         Tracker t = tracker(fixer(true, false));
-        t.opened(client);
+        t.opened(client, -1);
         client.setOption(StandardSocketOptions.TCP_NODELAY, false);
         t.nodelaySet(client, false);
         assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY));
@@ -161,7 +161,7 @@ class TrackerTest {
     @Test
     void aNewFixerTakesOverTheConnectionsAtTheirNextEvent() throws Exception {
         Tracker nodelay = tracker(fixer(true, false));
-        nodelay.opened(client);
+        nodelay.opened(client, -1);
         assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY));
         Tracker observe = nodelay.withFixer(nodelay.fixer().next(FixPolicy.none(), null));
         assertEquals(1, observe.connectionsTracked(), "the same connections");
@@ -173,7 +173,7 @@ class TrackerTest {
     void findingsSayWhichEndTheApplicationIs() throws Exception {
         Tracker t = tracker(Fixer.none());
         t.accepted(accepted);
-        t.opened(client);
+        t.opened(client, -1);
         for (SocketChannel end : List.of(accepted, client)) {
             t.written(end, 100);
             t.written(end, 100);
@@ -205,10 +205,19 @@ class TrackerTest {
         return recorded.get(recorded.size() - 1).action();
     }
 
+    /** The path's first round-trip estimate: each rule of {@link Tracker#firstRttEstimate}. */
+    @Test
+    void aConnectTakesAboutOneRoundTripOfThePath() {
+        assertEquals(20 * MS, Tracker.firstRttEstimate(false, 20 * MS), "a 20 ms connect: a 20 ms path");
+        assertEquals(MS, Tracker.firstRttEstimate(false, -1), "unknown (accepted, or seen later): a 1 ms guess");
+        assertEquals(MS, Tracker.firstRttEstimate(false, 3_000 * MS), "a connect that lost its SYN says nothing");
+        assertEquals(50_000, Tracker.firstRttEstimate(true, 20 * MS), "loopback's round trip is known");
+    }
+
     @Test
     void aListenerIsNotTracked() throws Exception {
         Tracker t = tracker(Fixer.none());
-        t.opened(server);
+        t.opened(server, -1);
         assertEquals(0, t.connectionsTracked());
     }
 }

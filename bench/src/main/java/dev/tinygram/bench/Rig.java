@@ -155,7 +155,7 @@ final class Rig {
         tracker.install();
         // What the connect advice (OpenAdvice on NioSocketImpl.connect) reports for a socket connected under the
         // agent: the tracker sees the connection from its start, as a fresh one.
-        TinygramBridge.opened(impl);
+        TinygramBridge.opened(impl, -1);
         check("setup");
         return this;
     }
