@@ -37,6 +37,9 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
             "include", "exclude", "maxDelay", "coalesceBytes");
     /** Default coalescing delay bound; the README gives the measurement behind it. */
     static final long DEFAULT_MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How the MSS is chosen when not set: what the start-up line says. */
+    static final String AUTO_MSS = "auto (per connection: its interface's MTU less IP, TCP and timestamp headers,"
+            + " 1448 at MTU 1500)";
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(us|ms)");
 
     public static AgentOptions defaults() throws OptionException {
@@ -172,7 +175,7 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
                 + (fix.include().isEmpty() ? "" : ", include=" + fix.include())
                 + (fix.exclude().isEmpty() ? "" : ", exclude=" + fix.exclude())
                 + (fix.coalesce() ? ", maxDelay=" + TimeUnit.NANOSECONDS.toMicros(fix.maxDelayNanos()) + "us" : "");
-        return "mode=" + mode.label() + fixes + ", profile=" + profile.name() + ", mss=" + (mss == 0 ? "auto" : mss)
+        return "mode=" + mode.label() + fixes + ", profile=" + profile.name() + ", mss=" + (mss == 0 ? AUTO_MSS : mss)
                 + ", report=" + (report == null ? "none" : report) + ", log=" + logLevel;
     }
 }

@@ -368,9 +368,15 @@ public final class ConnectionModel {
         advanceTo(now);
     }
 
+    /**
+     * The path alone explains a wait of one round trip: only what is beyond it can be the delayed ACK's. So a read
+     * that takes about one round trip (a long path, a stall a fix removed) never confirms one.
+     */
     private boolean confirms(StallPrediction predicted, long waited) {
-        return predicted != null && predicted.stall()
-                && waited >= CONFIRM_LOW * predicted.expectedNanos()
+        if (predicted == null || !predicted.stall()) return false;
+        long beyondPath = waited - rttNanos;
+        long stallBeyondPath = Math.max(0, predicted.expectedNanos() - rttNanos);
+        return beyondPath > 0 && beyondPath >= CONFIRM_LOW * stallBeyondPath
                 && waited <= CONFIRM_HIGH * predicted.upperBoundNanos() + rttNanos;
     }
 }

@@ -95,7 +95,7 @@ public final class Connection {
             ReadOutcome outcome = model.onReadEnd(now, bytes);
             long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
             finding = new Finding(Instant.now(), endpoint, role, burstNodelay || action.fixed(), sizes, outcome,
-                    heldWrite.stack(), heldWrite.site(), action);
+                    heldWrite.stack(), heldWrite.site(), model.mss(), model.rttNanos(), action);
         } else {
             model.onReadEndUnreported(now, bytes);
         }

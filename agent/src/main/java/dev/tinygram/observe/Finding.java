@@ -19,14 +19,21 @@ import java.util.List;
  * @param outcome    the core's prediction and the measured wait
  * @param stack      where the first held write of the burst was made
  * @param callSite   the first frame of it outside the JDK and the agent, as {@link CallSites#callSite} gives it
+ * @param mss        the segment size the model used
+ * @param rttNanos   the path's round trip the model used
  * @param action     what tinygram did on this connection
  */
 public record Finding(Instant time, Endpoint endpoint, Role role, boolean nodelay, long[] writes, ReadOutcome outcome,
-                      List<StackTraceElement> stack, String callSite, FixAction action) {
+                      List<StackTraceElement> stack, String callSite, int mss, long rttNanos, FixAction action) {
 
     public static final String KIND = "write-write-read";
 
     public boolean stallPredicted() {
         return outcome.prediction().stall();
+    }
+
+    /** The read's wait beyond the path's round trip: what the stall cost, since the path's share is paid anyway. */
+    public long lostNanos() {
+        return Math.max(0, outcome.waitNanos() - rttNanos);
     }
 }

@@ -21,7 +21,7 @@ final class CallSiteCounters {
         final LongAdder confirmed = new LongAdder();
         /** ... and tinygram fixed (nodelay or coalesced). */
         final LongAdder avoided = new LongAdder();
-        /** Measured waits of the predicted stalls. */
+        /** Measured waits of the predicted stalls, beyond the path's round trip (which no fix can save). */
         final LongAdder lostNanos = new LongAdder();
     }
 
@@ -38,7 +38,7 @@ final class CallSiteCounters {
         site.predicted.increment();
         if (f.outcome().confirmed()) site.confirmed.increment();
         if (f.action().fixed()) site.avoided.increment();
-        site.lostNanos.add(f.outcome().waitNanos());
+        site.lostNanos.add(f.lostNanos());
         return site;
     }
 

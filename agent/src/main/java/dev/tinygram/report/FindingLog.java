@@ -40,7 +40,7 @@ final class FindingLog {
     void later(Finding f, long now) {
         Unsaid u = unsaid(f);
         u.count.increment();
-        u.lostNanos.add(f.outcome().waitNanos());
+        u.lostNanos.add(f.lostNanos());
         long last = u.lastLoggedNanos.get();
         if (now - last < INTERVAL_NANOS || !u.lastLoggedNanos.compareAndSet(last, now)) return;
         long count = u.count.sumThenReset();

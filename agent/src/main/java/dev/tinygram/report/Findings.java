@@ -53,7 +53,8 @@ public final class Findings implements FindingSink {
         StallPrediction stall = new StallPrediction(true, delay, delay, 5 * delay, 100, 100, true, 1460, delay);
         StackTraceElement frame = new StackTraceElement("WarmUp", "write", "WarmUp.java", 1);
         Finding f = new Finding(Instant.now(), endpoint, Role.CLIENT, false, new long[] {100, 100},
-                new ReadOutcome(stall, delay, true), List.of(frame), CallSites.format(frame), FixAction.NONE);
+                new ReadOutcome(stall, delay, true), List.of(frame), CallSites.format(frame), 1448, 1_000_000,
+                FixAction.NONE);
         Findings findings = new Findings(NOPLogger.NOP_LOGGER, null, "observe", System::nanoTime);
         findings.record(f);
         findings.record(f);

@@ -25,6 +25,8 @@ final class ReportLine {
                 .put("nodelay", f.nodelay())
                 .putRaw("writes", Json.array(f.writes()))
                 .put("heldBytes", p.heldBytes())
+                .put("mss", f.mss())
+                .put("rttMs", f.rttNanos() / 1e6)
                 .put("predictedStallMs", p.stallMs())
                 .put("predictedWaitMs", p.expectedMs())
                 .put("upperBoundMs", p.upperBoundMs())

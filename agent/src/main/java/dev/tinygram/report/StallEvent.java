@@ -30,6 +30,8 @@ final class StallEvent extends Event {
     @Label("TCP_NODELAY") boolean nodelay;
     @Label("Writes") String writes;
     @Label("Held Bytes") long heldBytes;
+    @Label("MSS") int mss;
+    @Label("RTT (ms)") double rttMs;
     @Label("Predicted Stall (ms)") double predictedStallMs;
     @Label("Observed Wait (ms)") double observedWaitMs;
     @Label("Confirmed") boolean confirmed;
@@ -49,6 +51,8 @@ final class StallEvent extends Event {
         e.nodelay = f.nodelay();
         e.writes = Arrays.toString(f.writes());
         e.heldBytes = p.heldBytes();
+        e.mss = f.mss();
+        e.rttMs = f.rttNanos() / 1e6;
         e.predictedStallMs = p.stallMs();
         e.observedWaitMs = f.outcome().waitMs();
         e.confirmed = f.outcome().confirmed();

@@ -242,4 +242,11 @@ class AgentOptionsTest {
                 () -> AgentOptions.parse(null, props("tinygram.mss", " 12 "))).getMessage();
         assertTrue(bad.startsWith("bad value '12' for option 'mss'"), bad);
     }
+
+    @Test
+    void theStartUpLineSaysHowTheMssIsChosen() throws OptionException {
+        assertTrue(AgentOptions.defaults().describe().contains("mss=auto (per connection: its interface's MTU"),
+                AgentOptions.defaults().describe());
+        assertTrue(AgentOptions.parse("mss=1400", new java.util.Properties()).describe().contains("mss=1400,"));
+    }
 }

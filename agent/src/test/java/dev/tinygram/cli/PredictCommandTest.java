@@ -47,6 +47,16 @@ class PredictCommandTest {
         assertEquals(0, r.predictedStallMs());
     }
 
+    /** Linux sends 1448 B segments on a 1500 B MTU: a 1448 B write is a full segment, and nothing waits behind it. */
+    @Test
+    void theDefaultMssIsEthernetsAsLinuxUsesIt() {
+        Run r = run("predict", "--profile", "linux", "--json", "w1448", "w100", "r");
+        assertFalse(r.stall(), r.out());
+        assertTrue(r.out().contains("\"mss\":1448"), r.out());
+        assertTrue(run("predict", "--profile", "linux", "--mss", "1460", "--json", "w1448", "w100", "r").stall(),
+                "at 1460 the first write is a small segment, and the second waits behind it");
+    }
+
     @Test
     void oneWriteOf100000BytesPredictsNoStall() {
         assertFalse(run("predict", "--profile", "linux", "--json", "w100000", "r").stall());

@@ -67,6 +67,21 @@ class ReadRuleTest {
         assertFalse(stalledRead(5_000).confirmed());
     }
 
+    /** On an 80 ms path, a read that now takes one round trip (a fix removed the stall) is not a stall. */
+    @Test
+    void aWaitThePathAloneExplainsDoesNotConfirm() {
+        ConnectionModel slow = established(Profile.LINUX, ETHERNET_MSS, 80);
+        slow.onWrite(0, 100);
+        slow.onWrite(0, 100);
+        assertTrue(slow.onReadStart(0).stall());
+        assertFalse(slow.onReadEnd(ms(81), 50).confirmed(), "one round trip: the path, not a delayed ACK");
+        ConnectionModel stalled = established(Profile.LINUX, ETHERNET_MSS, 80);
+        stalled.onWrite(0, 100);
+        stalled.onWrite(0, 100);
+        StallPrediction p = stalled.onReadStart(0);
+        assertTrue(stalled.onReadEnd(p.expectedNanos(), 50).confirmed(), "the predicted wait, delayed ACK and all");
+    }
+
     @Test
     void readThatWasNeverStartedEndsWithoutPrediction() {
         ReadOutcome o = loopback(Profile.LINUX).onReadEnd(ms(1), 10);

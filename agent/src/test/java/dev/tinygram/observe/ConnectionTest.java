@@ -46,6 +46,8 @@ class ConnectionTest {
         assertTrue(f.outcome().confirmed(), "a wait as long as the delayed ACK confirms it");
         assertEquals(FixAction.NONE, f.action());
         assertFalse(f.nodelay());
+        assertEquals(LOOPBACK_MSS, f.mss(), "the segment size the model used");
+        assertEquals(50_000, f.rttNanos(), "and the round trip");
         assertFalse(f.stack().isEmpty(), "the held write's stack");
         assertFalse(f.callSite().isEmpty(), "and its call site");
     }

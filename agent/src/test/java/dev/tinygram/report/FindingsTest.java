@@ -42,7 +42,7 @@ class FindingsTest {
     private static Finding finding(Endpoint e, String site, boolean stall, FixAction action, long waitMs) {
         StallPrediction p = new StallPrediction(stall, 40 * MS, 41 * MS, 200 * MS, 100, 100, true, 1448, 40 * MS);
         return new Finding(Instant.EPOCH, e, Role.CLIENT, false, new long[] {100, 100}, new ReadOutcome(p, waitMs * MS,
-                waitMs >= 30), List.of(new StackTraceElement("App", "send", "App.java", 7)), site, action);
+                waitMs >= 30), List.of(new StackTraceElement("App", "send", "App.java", 7)), site, 1448, MS, action);
     }
 
     private Findings findings(ReportFile report) {
@@ -61,7 +61,7 @@ class FindingsTest {
         assertEquals(1, f.stallsAvoided());
         assertEquals(2L, f.predictedByCallSite().get("A.run(A.java:1)"));
         assertEquals(0L, f.predictedByCallSite().get("B.run(B.java:2)"));
-        assertEquals(42.0, f.millisWaitedByCallSite().get("A.run(A.java:1)"), 0.001);
+        assertEquals(40.0, f.millisWaitedByCallSite().get("A.run(A.java:1)"), 0.001, "beyond the 1 ms round trip");
         assertTrue(f.summary().get(0).contains("2 stalls predicted, 1 confirmed, 1 avoided by mode=observe"),
                 f.summary().toString());
     }
@@ -101,6 +101,7 @@ class FindingsTest {
         List<String> lines = Files.readAllLines(path);
         assertEquals(2, lines.size());
         assertTrue(lines.get(1).contains("\"occurrences\":2"), lines.get(1));
+        assertTrue(lines.get(1).contains("\"mss\":1448") && lines.get(1).contains("\"rttMs\":1.0"), lines.get(1));
         f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
         f.closed(e);
         lines = Files.readAllLines(path);

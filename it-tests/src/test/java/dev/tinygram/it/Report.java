@@ -12,7 +12,8 @@ import java.util.Set;
 /** A report file, parsed strictly: every line must be one well-formed JSON object with the documented fields. */
 public final class Report {
     public static final Set<String> REQUIRED_FIELDS = Set.of("time", "kind", "local", "remote", "api", "nodelay",
-            "writes", "heldBytes", "predictedStallMs", "observedWaitMs", "callSite", "stack", "mode");
+            "writes", "heldBytes", "predictedStallMs", "observedWaitMs", "callSite", "stack", "mode", "role", "mss",
+            "rttMs");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Report() {}

@@ -62,7 +62,14 @@ class LabIT {
             List<JsonNode> findings = Report.read(report);
             assertTrue(findings.stream().anyMatch(f -> f.get("kind").asText().equals("write-write-read")
                     && f.get("callSite").asText().startsWith(LabClient.class.getName())
-                    && f.get("role").asText().equals("client")), findings.toString());
+                    && f.get("role").asText().equals("client")
+                    && f.get("mss").asInt() == 1448), "found, at the MSS of a 1500 B MTU: " + findings);
+            JsonNode last = findings.get(findings.size() - 1);
+            double rtt = last.get("rttMs").asDouble();
+            assertTrue(rtt >= 15 && rtt < 40, "the round trip learnt from the connect, about 20 ms: " + last);
+            System.out.printf(java.util.Locale.ROOT, "lab, 20 ms: the agent's rttMs %.1f, predictedStallMs %.1f,"
+                    + " observedWaitMs %.1f%n", rtt, last.get("predictedStallMs").asDouble(),
+                    last.get("observedWaitMs").asDouble());
         } finally {
             Files.deleteIfExists(report);
         }
