@@ -50,7 +50,7 @@ public final class Lab implements AutoCloseable {
             ip("tuntap", "add", "dev", tapB, "mode", "tap");
             started = new ProcessBuilder(helper().toString(), tapA, tapB, String.valueOf(oneWayDelayMicros))
                     .redirectErrorStream(true).start();
-            awaitReady(started);
+            awaitLine(started, "ready", "the lab's link did not start");
             host(nsA, tapA, A_ADDRESS, mtu);
             host(nsB, tapB, B_ADDRESS, mtu);
         } catch (Exception | Error e) {
@@ -136,16 +136,19 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(Process p) throws Exception {
-        InputStream out = p.getInputStream();
-        BufferedReader in = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8));
+    /**
+     * Waits until {@code p} prints {@code marker} on a line of its own, for at most {@link #COMMAND_SECONDS};
+     * fails with {@code what} and whatever it printed otherwise.
+     */
+    public static void awaitLine(Process p, String marker, String what) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_SECONDS);
         StringBuilder said = new StringBuilder();
         while (System.nanoTime() < deadline) {
             if (in.ready()) {
                 String line = in.readLine();
                 if (line == null) break;
-                if (line.equals("ready")) return;
+                if (line.equals(marker)) return;
                 said.append(line).append('\n');
             } else if (!p.isAlive()) {
                 break;
@@ -153,7 +156,7 @@ public final class Lab implements AutoCloseable {
                 Thread.sleep(10);
             }
         }
-        throw new IllegalStateException("the lab's link did not start: " + said.toString().trim());
+        throw new IllegalStateException(what + ": " + said.toString().trim());
     }
 
     /** The link program, compiled once per build into target/lab. */

@@ -9,9 +9,6 @@ import dev.tinygram.it.Report;
 import dev.tinygram.it.TestClasspath;
 import dev.tinygram.it.apps.LabClient;
 import dev.tinygram.it.apps.LabPeer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +80,7 @@ class LabIT {
                 Lab.B_ADDRESS, "--port", String.valueOf(PORT), "--request-bytes", String.valueOf(requestBytes)));
         Process server = new ProcessBuilder(lab.inB(peer)).redirectErrorStream(true).start();
         try {
-            awaitListening(server);
+            Lab.awaitLine(server, "LISTENING", "the lab's peer did not start listening");
             List<String> client = new ArrayList<>(List.of(jdk.java()));
             if (agentArgs != null) client.add(Forked.agentOption(agentArgs));
             client.addAll(List.of("-cp", classpath(), LabClient.class.getName(), "--connect", Lab.B_ADDRESS,
@@ -96,25 +93,6 @@ class LabIT {
             server.destroyForcibly();
             server.waitFor(5, TimeUnit.SECONDS);
         }
-    }
-
-    private static void awaitListening(Process server) throws Exception {
-        BufferedReader in = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        StringBuilder said = new StringBuilder();
-        while (System.nanoTime() < deadline) {
-            if (in.ready()) {
-                String line = in.readLine();
-                if (line == null) break;
-                if (line.equals("LISTENING")) return;
-                said.append(line).append('\n');
-            } else if (!server.isAlive()) {
-                break;
-            } else {
-                Thread.sleep(10);
-            }
-        }
-        throw new AssertionError("the lab's peer did not start listening: " + said);
     }
 
     /** The test classes without the agent's: the only agent a child sees is the jar. */
