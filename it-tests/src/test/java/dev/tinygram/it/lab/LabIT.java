@@ -14,23 +14,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The network lab: two hosts as namespaces joined by a link with a set delay at MTU 1500, each end in its own
- * JVM. First, that the lab is what it claims (the round trip it was set to, nothing left behind), and that a
+ * JVM, on every JDK the it-tests find. First, that the lab is what it claims (the round trip it was set to, nothing left behind), and that a
  * write-write-read across it stalls for real and is found.
  */
 class LabIT {
     private static final int PORT = 9000;
 
-    @Test
-    void theLinkHasTheSetRoundTripAndLeavesNothingBehind() throws Exception {
+    static List<Jdks.Jdk> jdks() {
+        return Jdks.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theLinkHasTheSetRoundTripAndLeavesNothingBehind(Jdks.Jdk jdk) throws Exception {
         List<String> made;
         try (Lab lab = Lab.start(1_000, 1500)) {
             made = lab.namespaces();
             assertTrue(Lab.namespacesNow().containsAll(made));
-            Forked.Run run = exchange(lab, null, 1, List.of("--writes", "1", "--nodelay", "--requests", "20"));
+            Forked.Run run = exchange(jdk, lab, null, 1, List.of("--writes", "1", "--nodelay", "--requests", "20"));
             double p50 = Double.parseDouble(run.result().get("p50_ms"));
             System.out.println("lab, 1 ms each way: round trip p50 " + p50 + " ms, connect "
                     + run.result().get("connect_ms") + " ms");
@@ -42,17 +48,18 @@ class LabIT {
         for (String ns : made) assertFalse(after.contains(ns), ns + " removed: " + after);
     }
 
-    @Test
-    void aWriteWriteReadAcrossA20MsPathStallsAndIsFound() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aWriteWriteReadAcrossA20MsPathStallsAndIsFound(Jdks.Jdk jdk) throws Exception {
         Path report = Files.createTempFile("tinygram-lab-", ".jsonl");
         Files.delete(report);
         try (Lab lab = Lab.start(10_000, 1500)) {
-            Forked.Run once = exchange(lab, null, 200, List.of("--writes", "200"));
-            Forked.Run split = exchange(lab, "report=" + report + ",log=warn", 200, List.of("--writes", "100,100"));
+            Forked.Run once = exchange(jdk, lab, null, 200, List.of("--writes", "200"));
+            Forked.Run split = exchange(jdk, lab, "report=" + report + ",log=warn", 200, List.of("--writes", "100,100"));
             double onceP50 = Double.parseDouble(once.result().get("p50_ms"));
             double splitP50 = Double.parseDouble(split.result().get("p50_ms"));
-            System.out.printf(java.util.Locale.ROOT, "lab, 20 ms round trip, MTU 1500: one 200 B write p50 %.1f ms,"
-                    + " 100+100 B p50 %.1f ms%n", onceP50, splitP50);
+            System.out.printf(java.util.Locale.ROOT, "lab, JDK %d, 20 ms round trip, MTU 1500: one 200 B write p50"
+                    + " %.1f ms, 100+100 B p50 %.1f ms%n", jdk.feature(), onceP50, splitP50);
             assertTrue(onceP50 >= 18 && onceP50 < 40, "one write: one round trip of about 20 ms: " + once.result());
             assertTrue(splitP50 >= onceP50 + 30, "two writes wait for the peer's delayed ACK: " + split.result()
                     + " against " + once.result());
@@ -73,9 +80,8 @@ class LabIT {
     }
 
     /** A {@link LabPeer} in host B for one connection, and a {@link LabClient} in host A, under agentArgs if given. */
-    private static Forked.Run exchange(Lab lab, String agentArgs, int requestBytes, List<String> clientArgs)
-            throws Exception {
-        Jdks.Jdk jdk = Jdks.current();
+    private static Forked.Run exchange(Jdks.Jdk jdk, Lab lab, String agentArgs, int requestBytes,
+                                       List<String> clientArgs) throws Exception {
         List<String> peer = new ArrayList<>(List.of(jdk.java(), "-cp", classpath(), LabPeer.class.getName(), "--bind",
                 Lab.B_ADDRESS, "--port", String.valueOf(PORT), "--request-bytes", String.valueOf(requestBytes)));
         Process server = new ProcessBuilder(lab.inB(peer)).redirectErrorStream(true).start();
