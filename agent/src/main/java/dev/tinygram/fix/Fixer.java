@@ -82,10 +82,6 @@ public final class Fixer {
         return generation;
     }
 
-    public FixPolicy policy() {
-        return policy;
-    }
-
     /** Whether writes may be held in user space: only then must reads, flushes and closes ask first. */
     public boolean buffersWrites() {
         return coalescing != null;

@@ -100,11 +100,6 @@ public final class Tracker implements EventSink {
         return fixer;
     }
 
-    /** Where the application is now, without the agent's frames: for a fix notice that names its call site. */
-    public CallSites callSites() {
-        return callSites;
-    }
-
     // ---- events ----------------------------------------------------------------------------------------------
 
     @Override
