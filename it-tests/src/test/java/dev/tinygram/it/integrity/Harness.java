@@ -34,6 +34,8 @@ final class Harness {
     static final long STALL_DEADLINE_MS = HANG_DEADLINE_MS + 20_000;
     static final long STUCK_AFTER_ABORT_MS = 8_000;
     static final long NO_PROGRESS_MS = 5_000;
+    /** How long a connection may stand still while the kernel, not the application, holds its bytes. */
+    static final long KERNEL_HELD_MS = 30_000;
     /** Added to a connection's id for its second connection (stall-neighbour's connection B). */
     static final int NEIGHBOUR_ID = 1 << 30;
 
@@ -100,6 +102,8 @@ final class Harness {
         final AtomicLong progress = new AtomicLong();
         long progressSeen = -1;
         long progressSeenAt;
+        /** How long the watchdog lets it stand still: {@link #NO_PROGRESS_MS}, longer once the kernel holds bytes. */
+        long patienceMs = NO_PROGRESS_MS;
 
         Ctx(int id, Scenario scenario) {
             this.id = id;
@@ -469,6 +473,11 @@ final class Harness {
         public String how() {
             return c.how();
         }
+
+        @Override
+        public int localPort() {
+            return c.localPort();
+        }
     }
 
     // ---- the agent's own error lines ----------------------------------------------------------------------------
@@ -524,10 +533,11 @@ final class Harness {
                 if (p != x.progressSeen) {
                     x.progressSeen = p;
                     x.progressSeenAt = now;
+                    x.patienceMs = NO_PROGRESS_MS;
                 }
                 if (!x.expired && !x.scenario.mayStandStill()
-                        && now - x.progressSeenAt > NO_PROGRESS_MS * 1_000_000L) {
-                    expire(x, now, "hung: not a byte read or written for " + NO_PROGRESS_MS + " ms");
+                        && now - x.progressSeenAt > x.patienceMs * 1_000_000L) {
+                    stoodStill(x, now);
                 }
                 if (!x.expired && now > x.deadlineNanos) expire(x, now, null);
                 if (x.expired && now - x.expiredAtNanos > TimeUnit.MILLISECONDS.toNanos(STUCK_AFTER_ABORT_MS)) {
@@ -536,6 +546,25 @@ final class Harness {
                 }
             }
         }
+    }
+
+    /**
+     * No byte moved for {@link #NO_PROGRESS_MS}. If the kernel still holds bytes to send, the stall is the kernel's
+     * (on loopback with 16 KB buffers a zero-window probe can back off for seconds): it gets up to
+     * {@link #KERNEL_HELD_MS} in all, noted on stdout with what ss saw. Anything else is a hang.
+     */
+    private void stoodStill(Ctx x, long now) {
+        Net.Conn c = x.conn;
+        KernelQueues k = KernelQueues.of(c == null ? 0 : c.localPort());
+        long stillMs = ms(now - x.progressSeenAt);
+        if (k.kernelHoldsBytes() && x.patienceMs < KERNEL_HELD_MS) {
+            x.patienceMs = KERNEL_HELD_MS;
+            System.out.println("integrity: note: " + x.name() + " moved no byte for " + stillMs
+                    + " ms while the kernel held bytes to send; waiting up to " + KERNEL_HELD_MS + " ms; "
+                    + k.describe().replace("\n        ", " / "));
+            return;
+        }
+        expire(x, now, "hung: not a byte read or written for " + stillMs + " ms; " + k.describe());
     }
 
     private void expire(Ctx x, long now, String why) {

@@ -26,8 +26,9 @@ import java.util.TreeMap;
  *       {@link WriteAfterShutdownScenario write-after-shutdown}, {@link SlowReaderScenario slow-reader};</li>
  *   <li>alone: {@link StallCloseScenario stall-close}, {@link WriteAfterCloseScenario write-after-close}.</li>
  * </ul>
- * A connection that moves no byte for 5 s is hung; the watchdog then dumps its threads, resets both ends, and gives
- * the whole run up if even that does not end it. A line the agent prints starting "tinygram:" (it could not start,
+ * A connection that moves no byte for 5 s is hung, unless the kernel still holds bytes to send (ss says so; then it
+ * gets 30 s, and a note says why); the watchdog then dumps its threads and the kernel's queues, resets both ends,
+ * and gives the whole run up if even that does not end it. A line the agent prints starting "tinygram:" (it could not start,
  * or stood down) is a failure too: what runs after it runs without the agent.
  *
  * <p>Prints {@code RESULT app=integrity api=X connections=N ok=K failures=F ...} (with per-scenario counts,

@@ -114,6 +114,9 @@ final class Net {
         void abort() throws IOException;
 
         String how();
+
+        /** The local port, for the watchdog's look at the kernel's queues (0 when not connected). */
+        int localPort();
     }
 
     interface Listener {
@@ -264,6 +267,10 @@ final class Net {
             socket.close();
         }
 
+        public int localPort() {
+            return Math.max(socket.getLocalPort(), 0);
+        }
+
         public String how() {
             String streams = socket instanceof SSLSocket ? "ssl-socket-streams" : "socket-streams";
             return bufferSize > 0 ? streams + " via BufferedOutputStream(" + bufferSize + ")" : streams;
@@ -385,6 +392,10 @@ final class Net {
         public void abort() throws IOException {
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
             channel.close();
+        }
+
+        public int localPort() {
+            return Math.max(channel.socket().getLocalPort(), 0);
         }
 
         public String how() {
