@@ -27,19 +27,22 @@ import java.util.regex.Pattern;
  * @param mss        the MSS, or 0 for "from the interface's MTU"
  * @param stackDepth frames kept in a finding's stack
  * @param fix        what the fix modes act on
+ * @param minStallNanos the least a hold must cost over writing once to be reported, for every kind
  */
 public record AgentOptions(Mode mode, Path report, String logLevel, Profile profile, int mss, int stackDepth,
-                           FixPolicy fix) {
+                           FixPolicy fix, long minStallNanos) {
 
     static final String PROPERTY_PREFIX = "tinygram.";
     static final Set<String> LOG_LEVELS = Set.of("off", "error", "warn", "info", "debug", "trace");
     static final List<String> KEYS = List.of("mode", "report", "log", "profile", "mss", "stackDepth", "scope",
-            "include", "exclude", "maxDelay", "coalesceBytes");
+            "include", "exclude", "maxDelay", "coalesceBytes", "minStall");
     /** Default coalescing delay bound; the README gives the measurement behind it. */
     static final long DEFAULT_MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How the MSS is chosen when not set: what the start-up line says. */
     static final String AUTO_MSS = "auto (per connection: its interface's MTU less IP, TCP and timestamp headers,"
             + " 1448 at MTU 1500)";
+    /** Default {@code minStall}: far above a loopback round trip, below any real path's. */
+    static final long DEFAULT_MIN_STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(us|ms)");
 
     public static AgentOptions defaults() throws OptionException {
@@ -85,11 +88,13 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
                 throw new OptionException("option 'scope=flagged' goes with mode=nodelay only");
             }
             FixPolicy fix = new FixPolicy(mode == Mode.NODELAY || mode == Mode.COALESCE, mode == Mode.COALESCE,
-                    flaggedOnly, patterns("include"), patterns("exclude"), duration("maxDelay"),
+                    flaggedOnly, patterns("include"), patterns("exclude"),
+                    duration("maxDelay", DEFAULT_MAX_DELAY_NANOS, TimeUnit.MICROSECONDS.toNanos(50)),
                     number("coalesceBytes", 0, 64, 1 << 20));
             return new AgentOptions(mode, values.containsKey("report") ? Path.of(nonEmpty("report")) : null,
                     choice("log", "info", LOG_LEVELS.toArray(new String[0])), profile(),
-                    number("mss", 0, 88, 65535), number("stackDepth", 32, 1, 1024), fix);
+                    number("mss", 0, 88, 65535), number("stackDepth", 32, 1, 1024), fix,
+                    duration("minStall", DEFAULT_MIN_STALL_NANOS, 0));
         }
 
         private Mode mode() throws OptionException {
@@ -132,16 +137,18 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
             throw bad(key, v, "a whole number from " + min + " to " + max);
         }
 
-        private long duration(String key) throws OptionException {
-            if (!values.containsKey(key)) return DEFAULT_MAX_DELAY_NANOS;
+        /** A duration from {@code minNanos} to one second, written as microseconds or milliseconds. */
+        private long duration(String key, long fallback, long minNanos) throws OptionException {
+            if (!values.containsKey(key)) return fallback;
             String v = values.get(key);
             Matcher m = DURATION.matcher(v);
             if (m.matches() && m.group(1).length() <= 7) {
                 long n = Long.parseLong(m.group(1));
                 long nanos = m.group(2).equals("us") ? TimeUnit.MICROSECONDS.toNanos(n) : TimeUnit.MILLISECONDS.toNanos(n);
-                if (nanos >= TimeUnit.MICROSECONDS.toNanos(50) && nanos <= TimeUnit.SECONDS.toNanos(1)) return nanos;
+                if (nanos >= minNanos && nanos <= TimeUnit.SECONDS.toNanos(1)) return nanos;
             }
-            throw bad(key, v, "a duration from 50us to 1000ms, such as 500us or 2ms");
+            throw bad(key, v, "a duration from " + TimeUnit.NANOSECONDS.toMicros(minNanos)
+                    + "us to 1000ms, such as 500us or 2ms");
         }
 
         private List<HostPortPattern> patterns(String key) throws OptionException {
@@ -166,7 +173,7 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
         FixPolicy newFix = new FixPolicy(newMode == Mode.NODELAY || newMode == Mode.COALESCE,
                 newMode == Mode.COALESCE, fix.flaggedOnly(), fix.include(), fix.exclude(), fix.maxDelayNanos(),
                 fix.coalesceBytes());
-        return new AgentOptions(newMode, report, logLevel, profile, mss, stackDepth, newFix);
+        return new AgentOptions(newMode, report, logLevel, profile, mss, stackDepth, newFix, minStallNanos);
     }
 
     /** The options as the start-up line shows them. */
@@ -176,6 +183,7 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
                 + (fix.exclude().isEmpty() ? "" : ", exclude=" + fix.exclude())
                 + (fix.coalesce() ? ", maxDelay=" + TimeUnit.NANOSECONDS.toMicros(fix.maxDelayNanos()) + "us" : "");
         return "mode=" + mode.label() + fixes + ", profile=" + profile.name() + ", mss=" + (mss == 0 ? AUTO_MSS : mss)
+                + ", minStall=" + TimeUnit.NANOSECONDS.toMicros(minStallNanos) + "us"
                 + ", report=" + (report == null ? "none" : report) + ", log=" + logLevel;
     }
 }

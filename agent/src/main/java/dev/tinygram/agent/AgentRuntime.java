@@ -92,6 +92,7 @@ final class AgentRuntime {
         Base base = before != null ? before.base() : Base.create(inst, options);
         base.findings().setReport(openReport(base, options));
         base.findings().setMode(options.mode().label());
+        base.findings().setMinStallNanos(options.minStallNanos());
         CallSites callSites = new CallSites(options.stackDepth());
         Fixer.Context context = new Fixer.Context(base.notices(), callSites::capture, System::nanoTime,
                 base.streams());
@@ -134,6 +135,7 @@ final class AgentRuntime {
         AgentOptions was = before.options();
         if (!Objects.equals(was.report(), options.report())) base.findings().setReport(openReport(base, options));
         base.findings().setMode(options.mode().label());
+        base.findings().setMinStallNanos(options.minStallNanos());
         Coalescing oldKit = before.coalescing();
         Fixer fixer = before.tracker().fixer().next(options.fix(), coalescingFor(base, options, oldKit));
         Tracker next = before.tracker().withFixer(fixer);

@@ -8,7 +8,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "usage: java -jar tinygram-agent.jar COMMAND [ARGS]",
             "commands:",
-            "  predict [--profile auto|linux|rfc896|windows] [--mss N] [--rtt MS] [--fresh] [--nodelay] [--json] EVENTS...",
+            "  predict [--profile auto|linux|rfc896|windows] [--mss N] [--rtt MS] [--min-stall MS] [--fresh] [--nodelay] [--json] EVENTS...",
             "      what-if: would this sequence of writes and reads stall on Nagle and delayed ACK?",
             "      EVENTS: wN (write N bytes), r (wait for and read the answer), +N[ms|us] (time passes)",
             "      example: predict w100 w100 r",

@@ -1,9 +1,11 @@
 package dev.tinygram.cli;
 
 import dev.tinygram.core.ConnectionModel;
+import dev.tinygram.core.HoldKind;
 import dev.tinygram.core.ModelTrace;
 import dev.tinygram.core.Profile;
 import dev.tinygram.core.ReadOutcome;
+import dev.tinygram.core.RttEstimate;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.core.WriteDecision;
 import dev.tinygram.report.Json;
@@ -23,6 +25,8 @@ final class PredictCommand {
     /** Ethernet's MTU of 1500 less the IPv4 and TCP headers and the 12 B of timestamps Linux puts on every segment. */
     static final int DEFAULT_MSS = 1448;
     static final double DEFAULT_RTT_MS = 0.2;
+    /** As the agent's {@code minStall}: a Nagle hold that costs less is not worth a verdict. */
+    static final double DEFAULT_MIN_STALL_MS = 1;
     static final int ANSWER_BYTES = 50;
 
     private static final Pattern WRITE = Pattern.compile("w([0-9]{1,10})");
@@ -31,6 +35,7 @@ final class PredictCommand {
     private Profile profile = Profile.named("auto");
     private int mss = DEFAULT_MSS;
     private double rttMs = DEFAULT_RTT_MS;
+    private double minStallMs = DEFAULT_MIN_STALL_MS;
     private boolean nodelay;
     private boolean fresh;
     private boolean json;
@@ -49,6 +54,7 @@ final class PredictCommand {
                     break;
                 case "--mss": mss = (int) positive(value(args, ++i, a), a, 88, 1 << 20); break;
                 case "--rtt": rttMs = positiveDecimal(value(args, ++i, a), a); break;
+                case "--min-stall": minStallMs = nonNegativeDecimal(value(args, ++i, a), a); break;
                 case "--nodelay": nodelay = true; break;
                 case "--fresh": fresh = true; break;
                 case "--json": json = true; break;
@@ -64,17 +70,15 @@ final class PredictCommand {
     int run(PrintStream out) {
         Timeline timeline = new Timeline();
         long rtt = Math.round(rttMs * 1e6);
-        ConnectionModel model = new ConnectionModel(new ConnectionModel.Config(profile, mss, rtt, nodelay, fresh),
-                timeline);
+        // The RTT given is the path's, as a connect's time would be: the model still learns from the answers.
+        ConnectionModel model = new ConnectionModel(new ConnectionModel.Config(profile, mss, rtt,
+                RttEstimate.Source.CONNECT, nodelay, fresh), timeline);
         List<Read> reads = new ArrayList<>();
         long now = 0;
         for (String event : events) {
             if (event.equals("r")) {
                 StallPrediction p = model.onReadStart(now);
-                timeline.add(now, "app", p.stall()
-                        ? String.format(Locale.ROOT, "waits to read: STALL predicted, %.3f ms left (up to %.3f ms)"
-                                + " of a %.3f ms stall: %s", p.expectedMs(), p.upperBoundMs(), p.stallMs(), p.reason())
-                        : "waits to read: no stall (" + p.reason() + ")");
+                timeline.add(now, "app", describe(p));
                 long answerAt = model.heldBytesLeaveAt(now) + rtt;
                 ReadOutcome o = model.onReadEnd(answerAt, ANSWER_BYTES);
                 timeline.add(answerAt - rtt / 2, "peer", "has the whole request and answers; the answer carries its ACK");
@@ -96,6 +100,27 @@ final class PredictCommand {
         return 0;
     }
 
+    private String describe(StallPrediction p) {
+        if (p.stall()) {
+            return String.format(Locale.ROOT, "waits to read: STALL predicted, %.3f ms left (up to %.3f ms); %.3f ms"
+                    + " over writing once: %s", p.expectedMs(), p.upperBoundMs(), p.stallMs(), p.reason());
+        }
+        if (reportable(p)) {
+            return String.format(Locale.ROOT, "waits to read: NAGLE HOLD predicted, %.3f ms left; %.3f ms over"
+                    + " writing once: %s", p.expectedMs(), p.stallMs(), p.reason());
+        }
+        if (p.held()) {
+            return String.format(Locale.ROOT, "waits to read: a %.3f ms Nagle hold, under --min-stall %.3f ms (%s)",
+                    p.stallMs(), minStallMs, p.reason());
+        }
+        return "waits to read: no stall (" + p.reason() + ")";
+    }
+
+    /** A prediction worth a verdict: a delayed-ACK stall, or a Nagle hold costing at least --min-stall. */
+    private boolean reportable(StallPrediction p) {
+        return p.held() && p.stallNanos() >= Math.round(minStallMs * 1e6);
+    }
+
     private void printText(PrintStream out, Timeline timeline, List<Read> reads) {
         out.printf(Locale.ROOT, "profile %s, MSS %d B, RTT %.3f ms, %s, %s%n", profile.name(), mss, rttMs,
                 nodelay ? "TCP_NODELAY on" : "Nagle on", fresh ? "new connection (peer quick-acks)"
@@ -104,12 +129,18 @@ final class PredictCommand {
         StallPrediction worst = worst(reads);
         if (worst == null) {
             out.println("verdict: no stall" + (reads.isEmpty() ? " (no read: add r to wait for an answer)" : ""));
-        } else {
+        } else if (worst.stall()) {
             long stalls = reads.stream().filter(r -> r.prediction.stall()).count();
-            out.printf(Locale.ROOT, "verdict: STALL on %d of %d reads, %.1f ms (up to %.1f ms), waiting for the "
-                    + "peer's delayed ACK.%nfix: write the request once (or through a buffer flushed once), or setTcpNoDelay(true), or run "
-                    + "the app with tinygram's mode=coalesce%n",
+            out.printf(Locale.ROOT, "verdict: STALL on %d of %d reads, %.1f ms (up to %.1f ms) over writing once,"
+                    + " waiting for the peer's delayed ACK.%nfix: write the request once (or through a buffer"
+                    + " flushed once), or setTcpNoDelay(true), or run the app with tinygram's mode=coalesce%n",
                     stalls, reads.size(), worst.stallMs(), worst.upperBoundMs());
+        } else {
+            long holds = reads.stream().filter(r -> reportable(r.prediction)).count();
+            out.printf(Locale.ROOT, "verdict: NAGLE HOLD on %d of %d reads, %.1f ms over writing once: the last"
+                    + " partial segment waits about one round trip for an ACK, no delayed ACK involved.%nfix: write"
+                    + " the request once (or through a buffer flushed once), or setTcpNoDelay(true), or run the app"
+                    + " with tinygram's mode=coalesce%n", holds, reads.size(), worst.stallMs());
         }
     }
 
@@ -117,7 +148,8 @@ final class PredictCommand {
         StallPrediction worst = worst(reads);
         List<String> rendered = new ArrayList<>();
         for (Read r : reads) {
-            rendered.add(new Json().put("atMs", r.at / 1e6).put("stall", r.prediction.stall())
+            rendered.add(new Json().put("atMs", r.at / 1e6).put("kind", kind(r.prediction))
+                    .put("stall", r.prediction.stall())
                     .put("predictedStallMs", r.prediction.stallMs())
                     .put("predictedWaitMs", r.prediction.expectedMs())
                     .put("upperBoundMs", r.prediction.upperBoundMs())
@@ -125,15 +157,24 @@ final class PredictCommand {
                     .put("reason", r.prediction.reason()).toString());
         }
         return new Json().put("profile", profile.name()).put("mss", mss).put("rttMs", rttMs)
-                .put("nodelay", nodelay).put("fresh", fresh).put("stall", worst != null)
+                .put("nodelay", nodelay).put("fresh", fresh).put("minStallMs", minStallMs)
+                .put("kind", worst == null ? HoldKind.NONE.label() : worst.kind().label())
+                .put("stall", worst != null && worst.stall())
                 .put("predictedStallMs", worst == null ? 0 : worst.stallMs())
                 .put("upperBoundMs", worst == null ? 0 : worst.upperBoundMs())
                 .putRaw("reads", Json.rawArray(rendered)).toString();
     }
 
-    private static StallPrediction worst(List<Read> reads) {
-        return reads.stream().map(r -> r.prediction).filter(StallPrediction::stall)
-                .max(Comparator.comparingLong(StallPrediction::stallNanos)).orElse(null);
+    /** The kind a read reports as: none for a hold under --min-stall. */
+    private String kind(StallPrediction p) {
+        return reportable(p) ? p.kind().label() : HoldKind.NONE.label();
+    }
+
+    /** The costliest delayed-ACK stall; failing that, the costliest Nagle hold worth a verdict. */
+    private StallPrediction worst(List<Read> reads) {
+        Comparator<StallPrediction> byKindThenCost = Comparator.<StallPrediction>comparingInt(p -> p.kind().ordinal())
+                .thenComparingLong(StallPrediction::stallNanos);
+        return reads.stream().map(r -> r.prediction).filter(this::reportable).max(byKindThenCost).orElse(null);
     }
 
     private record Read(long at, StallPrediction prediction, ReadOutcome outcome) {}
@@ -181,6 +222,16 @@ final class PredictCommand {
         throw new UsageException("bad value '" + v + "' for " + option + ": expected milliseconds above 0");
     }
 
+    private static double nonNegativeDecimal(String v, String option) throws UsageException {
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0 && d < 60_000) return d;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("bad value '" + v + "' for " + option + ": expected milliseconds, 0 or more");
+    }
+
     /** Collects what happens, in time order, for printing. */
     private static final class Timeline implements ModelTrace {
         private static final class Entry {
@@ -219,6 +270,11 @@ final class PredictCommand {
             add(arrivedAt, "peer", "receives " + bytes + " B; " + (delayed
                     ? String.format(Locale.ROOT, "delays its ACK to %.3f ms (%s)", acksAt / 1e6, why)
                     : "ACKs at once (" + why + ")"));
+        }
+
+        @Override
+        public void peerMode(long at, boolean interactive, String why) {
+            add(at, "peer", (interactive ? "enters" : "leaves") + " interactive (pingpong) mode: " + why);
         }
 
         @Override

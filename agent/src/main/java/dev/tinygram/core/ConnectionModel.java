@@ -17,18 +17,26 @@ public final class ConnectionModel {
      * @param profile         the platform's sender rule and the peer's ACK policy
      * @param mss             the sender's MSS in bytes
      * @param initialRttNanos the RTT to assume until one is learned
+     * @param rttSource       where that first RTT came from (see {@link RttEstimate})
      * @param nodelay         TCP_NODELAY at the start
      * @param fresh           a new connection (the peer quick-acks at first) rather than one seen mid-life
      */
-    public record Config(Profile profile, int mss, long initialRttNanos, boolean nodelay, boolean fresh) {
+    public record Config(Profile profile, int mss, long initialRttNanos, RttEstimate.Source rttSource,
+                         boolean nodelay, boolean fresh) {
         public Config {
             Objects.requireNonNull(profile, "profile");
+            Objects.requireNonNull(rttSource, "rttSource");
             if (mss < 1) throw new IllegalArgumentException("mss must be at least 1, was " + mss);
             if (initialRttNanos < 1) throw new IllegalArgumentException("rtt must be positive, was " + initialRttNanos);
         }
 
+        /** A connection whose first RTT is a guess. */
+        public Config(Profile profile, int mss, long initialRttNanos, boolean nodelay, boolean fresh) {
+            this(profile, mss, initialRttNanos, RttEstimate.Source.GUESS, nodelay, fresh);
+        }
+
         public Config withNodelay(boolean on) {
-            return new Config(profile, mss, initialRttNanos, on, fresh);
+            return new Config(profile, mss, initialRttNanos, rttSource, on, fresh);
         }
     }
 
@@ -45,9 +53,12 @@ public final class ConnectionModel {
     private boolean nodelay;
     private long queuedBytes;
     private Segment lastSmallSegmentUnacked;
-    private long rttNanos;
+    private Segment lastSent;
+    private final RttEstimate rtt;
 
     private boolean peerInteractive;
+    /** When (the peer's time, our clock) it last entered interactive mode; a delayed ACK before that is old news. */
+    private long peerInteractiveSince = Long.MIN_VALUE;
     private int quickAcksLeft;
     private int peerRcvMss;
 
@@ -58,6 +69,8 @@ public final class ConnectionModel {
     private boolean reading;
     private long readStartedAt;
     private StallPrediction readPrediction;
+    /** When the segment the read's held tail waits behind was sent (its prediction's blocker). */
+    private long blockerSentAt;
     /** The prediction of the read that ended last. */
     private StallPrediction lastPrediction;
     /** The last no-stall answer, handed out again while nothing in it changes: most reads predict nothing. */
@@ -72,9 +85,10 @@ public final class ConnectionModel {
         this.mss = config.mss();
         this.trace = Objects.requireNonNull(trace, "trace");
         this.nodelay = config.nodelay();
-        this.rttNanos = config.initialRttNanos();
+        this.rtt = new RttEstimate(config.rttSource(), config.initialRttNanos());
         this.peerInteractive = !config.fresh();
-        this.quickAcksLeft = profile.quickAcksAtStart();
+        // Quick-ack mode is a new connection's: one seen mid-life used its quick ACKs up long ago.
+        this.quickAcksLeft = config.fresh() ? profile.quickAcksAtStart() : 0;
         this.peerRcvMss = profile.initialRcvMss(mss);
     }
 
@@ -141,22 +155,36 @@ public final class ConnectionModel {
      * non-blocking read). A read that was never started is taken to have started now.
      */
     public ReadOutcome onReadEnd(long now, long bytes) {
-        long waited = endRead(now, bytes) - readStartedAt;
+        return onReadEnd(now, bytes, false);
+    }
+
+    /**
+     * The same, where {@code sentAsWritten} says that the kernel really sent every write at once (a fix turned
+     * Nagle off under the application): the model still predicts what the application's own settings would do,
+     * but the answer's time is then a plain round trip, to learn the path from.
+     */
+    public ReadOutcome onReadEnd(long now, long bytes, boolean sentAsWritten) {
+        long waited = endRead(now, bytes, sentAsWritten) - readStartedAt;
         return new ReadOutcome(lastPrediction, waited, confirms(lastPrediction, waited));
     }
 
     /** The same as {@link #onReadEnd}, for a caller that will not report this read: nothing allocated. */
     public void onReadEndUnreported(long now, long bytes) {
-        endRead(now, bytes);
+        endRead(now, bytes, false);
+    }
+
+    /** The same, with {@code sentAsWritten} as for {@link #onReadEnd(long, long, boolean)}. */
+    public void onReadEndUnreported(long now, long bytes, boolean sentAsWritten) {
+        endRead(now, bytes, sentAsWritten);
     }
 
     /** Ends the read; returns the (monotonic) time it ended. */
-    private long endRead(long now, long bytes) {
+    private long endRead(long now, long bytes, boolean sentAsWritten) {
         now = advanceTo(now);
         if (!reading) onReadStart(now);
         StallPrediction predicted = readPrediction;
         lastPrediction = predicted;
-        if (bytes > 0) learnFromPeerData(now, predicted);
+        if (bytes > 0) learnFromPeerData(now, predicted, sentAsWritten);
         reading = false;
         readPrediction = null;
         wroteSinceLastRead = false;
@@ -169,7 +197,8 @@ public final class ConnectionModel {
     public long heldBytes() { return queuedBytes; }
     public long bytesInFlight() { return inFlight.stream().mapToLong(s -> s.bytes).sum(); }
     public boolean nodelay() { return nodelay; }
-    public long rttNanos() { return rttNanos; }
+    public long rttNanos() { return rtt.nanos(); }
+    public RttEstimate rtt() { return rtt; }
     public boolean peerInteractive() { return peerInteractive; }
     public int peerRcvMss() { return peerRcvMss; }
     public int mss() { return mss; }
@@ -216,6 +245,7 @@ public final class ConnectionModel {
         sentBytes += bytes;
         planPeerAck(segment);
         inFlight.addLast(segment);
+        lastSent = segment;
         if (segment.small) lastSmallSegmentUnacked = segment;
         trace.segmentSent(now, bytes, !segment.small);
     }
@@ -225,6 +255,10 @@ public final class ConnectionModel {
     /** Decides when the peer ACKs {@code segment}, given what it already holds unacknowledged. */
     private void planPeerAck(Segment segment) {
         long arrival = segment.arrivesAtPeer(oneWay());
+        if (peerInteractive && profile.hasPingpongMode()) {
+            long fired = delayedAckFiredBy(arrival);
+            if (fired != Long.MIN_VALUE) leavePingpong(fired);
+        }
         peerRcvMss = DelayedAckRule.measureRcvMss(peerRcvMss, segment.bytes, mss);
         long unackedBytes = segment.bytes;
         int unackedSegments = 1;
@@ -240,7 +274,9 @@ public final class ConnectionModel {
         boolean quickAck = DelayedAckRule.inQuickAckMode(quickAcksLeft, peerInteractive);
         boolean enough = DelayedAckRule.enoughUnackedToAckAtOnce(profile.ackRule(), unackedBytes, unackedSegments,
                 unackedFull, peerRcvMss);
-        if (quickAck || enough) {
+        boolean onRead = profile.hasPingpongMode()
+                && DelayedAckRule.acksPushedSegmentWhenRead(peerInteractive, segment.bytes, peerRcvMss);
+        if (quickAck || enough || onRead) {
             if (quickAck) quickAcksLeft--;
             segment.peerAcksAt = arrival;
             segment.ackDelayed = false;
@@ -251,8 +287,9 @@ public final class ConnectionModel {
                 }
             }
             if (trace != ModelTrace.NONE) {
-                trace.peerReceives(arrival, segment.bytes, arrival, false,
-                        enough ? enoughReason(unackedBytes) : "quick-ack mode (new connection)");
+                trace.peerReceives(arrival, segment.bytes, arrival, false, enough ? enoughReason(unackedBytes)
+                        : quickAck ? "quick-ack mode (new connection)"
+                        : "out of interactive mode: a small pushed segment is ACKed as its application reads it");
             }
         } else {
             boolean timerRunning = runningTimer != Long.MAX_VALUE;
@@ -263,6 +300,23 @@ public final class ConnectionModel {
                         delayedReason(unackedBytes, timerRunning));
             }
         }
+    }
+
+    /**
+     * Whether a delayed-ACK timer of the peer's fired by {@code peerTime} with nothing to ride on: a segment whose
+     * ACK waits for the timer, still unanswered then, the timer set since the peer last turned interactive.
+     */
+    private long delayedAckFiredBy(long peerTime) {
+        for (Segment s : inFlight) {
+            if (s.ackDelayed && s.peerAcksAt <= peerTime && s.peerAcksAt > peerInteractiveSince) return s.peerAcksAt;
+        }
+        return Long.MIN_VALUE;
+    }
+
+    /** {@code tcp_delack_timer_handler}: a delayed ACK that missed its ride takes the peer out of pingpong mode. */
+    private void leavePingpong(long at) {
+        peerInteractive = false;
+        trace.peerMode(at, false, "its delayed-ACK timer fired with nothing to ride on");
     }
 
     private boolean isFullSizedAtPeer(long bytes) {
@@ -300,6 +354,10 @@ public final class ConnectionModel {
             long acked = 0;
             while (!inFlight.isEmpty() && ackArrival(inFlight.peekFirst()) <= ackAt) {
                 Segment done = inFlight.removeFirst();
+                if (done.ackDelayed && peerInteractive && profile.hasPingpongMode()
+                        && done.peerAcksAt > peerInteractiveSince) {
+                    leavePingpong(done.peerAcksAt);
+                }
                 if (done == lastSmallSegmentUnacked) lastSmallSegmentUnacked = null;
                 acked += done.bytes;
             }
@@ -314,15 +372,19 @@ public final class ConnectionModel {
     }
 
     private long oneWay() {
-        return rttNanos / 2;
+        return rtt.nanos() / 2;
     }
 
     // ---- reads -----------------------------------------------------------------------------------------------
 
-    /** Held bytes stall the read when the ACK that would release them is one the peer delays. */
+    /**
+     * Held bytes make the read wait until the ACK that releases them comes back: a write-write-read stall when the
+     * peer delays that ACK, a Nagle hold of about one round trip when it does not. Either costs, over writing the
+     * burst once, the time from its last write until that ACK.
+     */
     private StallPrediction predictStall(long now) {
         Segment blocker = profile.senderRule() == SenderRule.MINSHALL ? lastSmallSegmentUnacked : inFlight.peekLast();
-        if (queuedBytes == 0 || blocker == null || !blocker.ackDelayed) {
+        if (queuedBytes == 0 || blocker == null) {
             StallPrediction none = noStall;
             if (none == null || none.heldBytes() != queuedBytes || none.peerInteractive() != peerInteractive
                     || none.peerRcvMss() != peerRcvMss) {
@@ -331,52 +393,78 @@ public final class ConnectionModel {
             }
             return none;
         }
-        long expected = ackArrival(blocker) - now;
+        blockerSentAt = blocker.sentAt;
+        long release = ackArrival(blocker);
+        long expected = Math.max(0, release - now);
+        long cost = Math.max(0, release - lastWriteAt);
+        if (!blocker.ackDelayed) {
+            return new StallPrediction(HoldKind.NAGLE_HOLD, cost, expected, expected, queuedBytes, blocker.bytes,
+                    peerInteractive, peerRcvMss, profile.delayedAckNanos());
+        }
         long upper = expected + profile.maxDelayedAckNanos() - profile.delayedAckNanos();
-        return new StallPrediction(true, ackArrival(blocker) - blocker.sentAt, expected, upper, queuedBytes, blocker.bytes, peerInteractive, peerRcvMss,
-                profile.delayedAckNanos());
+        return new StallPrediction(HoldKind.DELAYED_ACK, cost, expected, upper, queuedBytes, blocker.bytes,
+                peerInteractive, peerRcvMss, profile.delayedAckNanos());
     }
 
     /**
      * Data from the peer ended our wait. It was sent at least half an RTT ago, so it acknowledges everything we
      * sent an RTT or more before now. If it ends a wait that followed a burst of ours, it answers that burst and
-     * acknowledges all of it, held part included: the peer could not answer without it. Having
-     * answered us, the peer is interactive; and the time from our last unheld write to its answer bounds the RTT from above. It can only lower the estimate: a connection's first answers come
-     * from cold code on both sides and would teach an RTT many times too long.
+     * acknowledges all of it, held part included: the peer could not answer without it. Its time bounds the RTT
+     * (see {@link RttEstimate}); and a peer that answered within its delayed-ACK time of our last segment is
+     * interactive again ({@code tcp_event_data_sent}).
      */
-    private void learnFromPeerData(long now, StallPrediction predicted) {
-        if (wroteSinceLastRead && !heldSinceLastRead && predicted != null && !predicted.stall()) {
-            rttNanos = Math.min(rttNanos, Math.max(1, now - lastWriteAt));
-        }
-        if (wroteSinceLastRead) peerInteractive = true;
-        long peerSentBy = now - oneWay();
-        // The RTT is only an upper-bound guess, and a fixed path answers faster than it: any data ending a wait
-        // that follows a burst is taken as the answer to it.
+    private void learnFromPeerData(long now, StallPrediction predicted, boolean sentAsWritten) {
         boolean answersOurBurst = wroteSinceLastRead;
+        if (answersOurBurst) learnRtt(Math.max(1, now - lastWriteAt), predicted, sentAsWritten);
+        long peerSentBy = now - oneWay();
         if (answersOurBurst && queuedBytes > 0) {
             // The peer answered what we wrote before waiting, so it had all of it: the ACK the held bytes waited
             // for came sooner than estimated, and they left in time to reach the peer before it answered.
             sendSegment(Math.max(peerSentBy - oneWay(), lastWriteAt), queuedBytes);
         }
         for (Segment segment : inFlight) {
+            // The RTT is only an upper-bound guess, and a fixed path answers faster than it: any data ending a
+            // wait that follows a burst is taken as the answer to it.
             boolean received = answersOurBurst || segment.arrivesAtPeer(oneWay()) <= peerSentBy;
             if (received && segment.peerAcksAt > peerSentBy) {
                 segment.peerAcksAt = peerSentBy;
                 segment.ackDelayed = false;
             }
         }
+        if (answersOurBurst && lastSent != null && !peerInteractive
+                && DelayedAckRule.answersQuickly(peerSentBy - lastSent.arrivesAtPeer(oneWay()),
+                        profile.delayedAckNanos())) {
+            peerInteractive = true;
+            peerInteractiveSince = peerSentBy;
+            trace.peerMode(peerSentBy, true, "it answered within its delayed-ACK time");
+        }
         advanceTo(now);
     }
 
     /**
-     * The path alone explains a wait of one round trip: only what is beyond it can be the delayed ACK's. So a read
-     * that takes about one round trip (a long path, a stall a fix removed) never confirms one.
+     * An answer {@code answer} after our last write bounds the RTT (see {@link RttEstimate}): plainly when nothing
+     * was held or a fix sent it at once; through the hold when the tail waited for an ACK not delayed, or when the
+     * answer came before any delayed-ACK timer could have fired; not at all when the timer may have made it.
+     */
+    private void learnRtt(long answer, StallPrediction predicted, boolean sentAsWritten) {
+        if (!heldSinceLastRead || sentAsWritten) {
+            rtt.answeredUnheld(answer);
+        } else if (predicted != null && predicted.held()
+                && (predicted.kind() == HoldKind.NAGLE_HOLD || answer < profile.delayedAckNanos())) {
+            rtt.answeredHeld(answer, lastWriteAt - blockerSentAt);
+        }
+    }
+
+    /**
+     * Writing the burst once would have had the answer after one round trip: only the wait beyond that can be the
+     * hold's. A read confirms the prediction when that excess is most of the predicted cost (and not far beyond
+     * its upper bound, which would be something else). So a read that takes about one round trip (a stall a fix
+     * removed) never confirms one.
      */
     private boolean confirms(StallPrediction predicted, long waited) {
-        if (predicted == null || !predicted.stall()) return false;
-        long beyondPath = waited - rttNanos;
-        long stallBeyondPath = Math.max(0, predicted.expectedNanos() - rttNanos);
-        return beyondPath > 0 && beyondPath >= CONFIRM_LOW * stallBeyondPath
-                && waited <= CONFIRM_HIGH * predicted.upperBoundNanos() + rttNanos;
+        if (predicted == null || !predicted.held()) return false;
+        long beyondPath = waited - rtt.nanos();
+        return beyondPath > 0 && beyondPath >= CONFIRM_LOW * predicted.stallNanos()
+                && waited <= CONFIRM_HIGH * predicted.upperBoundNanos() + rtt.nanos();
     }
 }

@@ -23,6 +23,23 @@ final class DelayedAckRule {
         }
     }
 
+    /**
+     * {@code tcp_cleanup_rbuf}: out of pingpong mode, a pushed segment smaller than {@code rcv_mss} (ICSK_ACK_PUSHED)
+     * is ACKed as soon as the peer's application reads it and so empties the receive queue. The peer's application
+     * is taken to be waiting in a read: it cannot answer before it has the whole request.
+     */
+    static boolean acksPushedSegmentWhenRead(boolean peerInteractive, long segmentBytes, int rcvMss) {
+        return !peerInteractive && segmentBytes < rcvMss;
+    }
+
+    /**
+     * {@code tcp_event_data_sent}: a peer that sends data within its delayed-ACK time ({@code ato}) of the last
+     * segment it received enters pingpong mode.
+     */
+    static boolean answersQuickly(long sinceLastReceivedNanos, long delayedAckNanos) {
+        return sinceLastReceivedNanos < delayedAckNanos;
+    }
+
     /** {@code tcp_measure_rcv_mss}: the peer's estimate grows to the largest segment it receives, up to the MSS. */
     static int measureRcvMss(int rcvMss, long segmentBytes, int mss) {
         return segmentBytes >= rcvMss ? (int) Math.min(segmentBytes, mss) : rcvMss;

@@ -19,6 +19,9 @@ public interface ModelTrace {
      */
     default void peerReceives(long arrivedAt, long bytes, long acksAt, boolean delayed, String why) {}
 
+    /** The peer entered ({@code interactive}) or left interactive (pingpong) mode, and why. */
+    default void peerMode(long at, boolean interactive, String why) {}
+
     /** An ACK reached us and freed {@code bytes} of in-flight data. */
     default void ackArrived(long at, long bytes) {}
 }

@@ -56,6 +56,15 @@ public record Profile(String name, SenderRule senderRule, AckRule ackRule, long 
         return RFC896;
     }
 
+    /**
+     * Whether the peer has Linux's pingpong mode: it leaves it when a delayed ACK fires with nothing to ride on, ACKs
+     * small pushed segments as they are read while out of it, and re-enters it when it answers quickly. The other
+     * profiles delay every ACK their rule does not send at once.
+     */
+    public boolean hasPingpongMode() {
+        return ackRule == AckRule.MORE_THAN_ONE_RCV_MSS_UNACKED;
+    }
+
     /** The peer's initial rcv_mss for a connection with this MSS. */
     int initialRcvMss(int mss) {
         return initialRcvMss == 0 ? mss : Math.min(initialRcvMss, mss);

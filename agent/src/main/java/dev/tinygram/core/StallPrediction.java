@@ -5,9 +5,9 @@ import java.util.Locale;
 /**
  * The core's answer when the local side starts waiting to read.
  *
- * @param stall             whether the read waits for a delayed ACK
- * @param stallNanos        the stall: from when the unacknowledged segment left until its delayed ACK comes
- *                          back and releases the held bytes; at least the peer's delayed-ACK timer (0 if none)
+ * @param kind              what the held tail waits for: nothing, an ACK one round trip away, or a delayed ACK
+ * @param stallNanos        what the hold costs over writing the burst once: from the burst's last write until the
+ *                          ACK that releases the held tail comes back (0 if nothing waits)
  * @param expectedNanos     the predicted wait of this read: what is left of the stall when it starts
  * @param upperBoundNanos   the longest that wait can be, with the peer's timer at its maximum (0 if no stall)
  * @param heldBytes         bytes held by Nagle at the start of the read
@@ -16,12 +16,23 @@ import java.util.Locale;
  * @param peerRcvMss        the peer's estimate of a full-sized segment
  * @param delayedAckNanos   the delayed-ACK timer used
  */
-public record StallPrediction(boolean stall, long stallNanos, long expectedNanos, long upperBoundNanos, long heldBytes,
+public record StallPrediction(HoldKind kind, long stallNanos, long expectedNanos, long upperBoundNanos, long heldBytes,
                               long blockingSegmentBytes, boolean peerInteractive, int peerRcvMss,
                               long delayedAckNanos) {
 
     static StallPrediction none(long heldBytes, boolean peerInteractive, int peerRcvMss, long delayedAckNanos) {
-        return new StallPrediction(false, 0, 0, 0, heldBytes, 0, peerInteractive, peerRcvMss, delayedAckNanos);
+        return new StallPrediction(HoldKind.NONE, 0, 0, 0, heldBytes, 0, peerInteractive, peerRcvMss,
+                delayedAckNanos);
+    }
+
+    /** The read waits for a delayed ACK: the write-write-read stall. */
+    public boolean stall() {
+        return kind == HoldKind.DELAYED_ACK;
+    }
+
+    /** The read waits for held bytes at all: a delayed-ACK stall, or a Nagle hold of about one round trip. */
+    public boolean held() {
+        return kind != HoldKind.NONE;
     }
 
     public double stallMs() {
@@ -38,9 +49,16 @@ public record StallPrediction(boolean stall, long stallNanos, long expectedNanos
 
     /** One sentence: which bytes wait, behind what, and why the peer will not ACK at once. */
     public String reason() {
-        if (!stall) {
+        if (kind == HoldKind.NONE) {
             return heldBytes == 0 ? "nothing held: every byte written has left"
-                    : heldBytes + " B held, but the ACK they wait for is not delayed";
+                    : heldBytes + " B held, but the read will not wait for them";
+        }
+        if (kind == HoldKind.NAGLE_HOLD) {
+            return String.format(Locale.ROOT, "%d B held behind an unacknowledged %d B segment until its ACK comes"
+                    + " back, about one round trip; the peer ACKs it without delay (%s), so no delayed ACK is"
+                    + " involved", heldBytes, blockingSegmentBytes, peerInteractive
+                            ? "enough unacknowledged to ACK at once, or quick-ack mode"
+                            : "out of interactive mode, it ACKs a small segment as its application reads it");
         }
         return String.format(Locale.ROOT,
                 "%d B held behind an unacknowledged %d B segment; the peer delays that ACK (%s, too little "

@@ -3,7 +3,7 @@
  *
  * <p>It models the sender's Nagle rule (Linux's Minshall variant, or the classic RFC 896 rule) and the peer's
  * delayed ACK, and from those decides, for every write, what leaves now and what is held, and, for every read,
- * whether the read will stall waiting for a delayed ACK. It does no I/O and has no clock: every call takes the
+ * whether the read will wait for held bytes: behind a delayed ACK, or for about one round trip. It does no I/O and has no clock: every call takes the
  * time in nanoseconds. The agent, the coalescing fix and the offline {@code predict} command all drive it.
  *
  * <h2>What the core cannot see, and how it estimates it</h2>
@@ -17,14 +17,22 @@
  *   <li>The ACK reaches us half an RTT after the peer sends it.</li>
  *   <li>When data from the peer ends a read we were waiting on, that data acknowledges everything we sent before
  *       the wait began: a peer answers a request only once it has all of it.</li>
- *   <li>The peer is in interactive ("pingpong") mode once it has answered something we sent: then it delays
- *       ACKs rather than quick-acking them. A connection first seen mid-life is assumed interactive.</li>
- *   <li>The RTT starts from what the agent can see of the path (50 us on loopback; the time a connect took, for a
- *       connection the JVM opened; else 1 ms) and only
- *       goes down, to the fastest answer seen to a burst that was not held: write-to-answer time bounds the RTT
- *       from above, and a connection's first answers, from cold code, would teach one far too long.</li>
+ *   <li>The peer's interactive ("pingpong") mode, after Linux: a connection first seen mid-life is assumed
+ *       interactive, so its small segments wait for the delayed-ACK timer. The peer leaves the mode when that timer
+ *       fires with nothing to ride on; out of it, it ACKs a small pushed segment as soon as its application reads
+ *       it (the application is taken to wait in a read, as it cannot answer before the whole request); and it
+ *       re-enters the mode when it answers within its delayed-ACK time of our last segment. The other profiles
+ *       have no such mode.</li>
+ *   <li>The RTT is the fastest of the recent upper bounds the JVM sees ({@link dev.tinygram.core.RttEstimate}):
+ *       the time a connect took, answers to writes nothing held, and answers to held writes counted through the
+ *       hold. On loopback it is fixed at 50 us.</li>
+ *   <li>What a hold costs is measured against writing the burst once: from its last write until the ACK that
+ *       releases the held tail comes back. Behind a delayed ACK that is the write-write-read stall; behind an ACK
+ *       that is not delayed it is a Nagle hold of about one round trip ({@link dev.tinygram.core.HoldKind}).</li>
  * </ul>
- * Not modelled: congestion and receive windows, TCP_CORK, autocorking, loss and retransmission, and the
+ * Not modelled: a peer's second pushed small segment ACKed on read even in pingpong mode (ICSK_ACK_PUSHED2: a
+ * Minshall sender keeps one small segment in flight, so it rarely applies), the peer's delayed-ACK timer growing
+ * with the gaps it sees, congestion and receive windows, TCP_CORK, autocorking, loss and retransmission, and the
  * working MSS shrinking to half the peer's window (pass the working MSS if you know it).
  */
 package dev.tinygram.core;

@@ -92,12 +92,12 @@ public final class Connection {
         if (!reading) readStart(now);
         Finding finding = null;
         if (heldWrite != null && burstWrites > 1) {
-            ReadOutcome outcome = model.onReadEnd(now, bytes);
+            ReadOutcome outcome = model.onReadEnd(now, bytes, action.fixed());
             long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
             finding = new Finding(Instant.now(), endpoint, role, burstNodelay || action.fixed(), sizes, outcome,
                     heldWrite.stack(), heldWrite.site(), model.mss(), model.rttNanos(), action);
         } else {
-            model.onReadEndUnreported(now, bytes);
+            model.onReadEndUnreported(now, bytes, action.fixed());
         }
         reading = false;
         if (burstWrites > 0) previousBurstWrites = burstWrites;

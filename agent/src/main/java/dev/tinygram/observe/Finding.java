@@ -3,13 +3,15 @@ package dev.tinygram.observe;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
 import dev.tinygram.conn.Role;
+import dev.tinygram.core.HoldKind;
 import dev.tinygram.core.ReadOutcome;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * A write-write-read: the local side wrote a burst, Nagle held part of it, and then the local side waited to
- * read. The outcome says whether the core predicted a delayed-ACK stall and whether the wait confirmed it.
+ * read. The outcome says what the core predicted the held tail waits for ({@link HoldKind}: a delayed ACK, or an
+ * ACK one round trip away), what that costs, and whether the wait confirmed it.
  *
  * @param time       when the read that stalled ended
  * @param endpoint   the connection
@@ -26,10 +28,17 @@ import java.util.List;
 public record Finding(Instant time, Endpoint endpoint, Role role, boolean nodelay, long[] writes, ReadOutcome outcome,
                       List<StackTraceElement> stack, String callSite, int mss, long rttNanos, FixAction action) {
 
-    public static final String KIND = "write-write-read";
+    /** What the held tail waits for. */
+    public HoldKind kind() {
+        return outcome.prediction().kind();
+    }
 
-    public boolean stallPredicted() {
-        return outcome.prediction().stall();
+    /**
+     * Whether this is worth a report: the read waits for held bytes, and that costs at least {@code minStallNanos}
+     * over writing the burst once (the {@code minStall} option, for every kind).
+     */
+    public boolean worthReporting(long minStallNanos) {
+        return outcome.prediction().held() && outcome.prediction().stallNanos() >= minStallNanos;
     }
 
     /** The read's wait beyond the path's round trip: what the stall cost, since the path's share is paid anyway. */

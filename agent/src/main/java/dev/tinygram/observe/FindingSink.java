@@ -6,6 +6,12 @@ import dev.tinygram.conn.Endpoint;
 public interface FindingSink {
     void record(Finding finding);
 
+    /**
+     * The least a hold must cost to be reported (the {@code minStall} option): what observe and the fixes call a
+     * stall worth acting on.
+     */
+    long minStallNanos();
+
     /** A tracked connection closed: anything held back for it (aggregated report lines) can be written. */
     void closed(Endpoint endpoint);
 }

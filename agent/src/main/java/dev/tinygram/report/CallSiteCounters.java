@@ -15,7 +15,7 @@ final class CallSiteCounters {
     static final class Site {
         /** Bursts with a held write, then a read. */
         final LongAdder occurrences = new LongAdder();
-        /** ... where the core predicted a delayed-ACK stall. */
+        /** ... where the core predicted a hold worth reporting (a delayed-ACK stall, or a long Nagle hold). */
         final LongAdder predicted = new LongAdder();
         /** ... and the measured wait confirmed it. */
         final LongAdder confirmed = new LongAdder();
@@ -30,11 +30,11 @@ final class CallSiteCounters {
 
     private final Map<String, Site> bySite = new ConcurrentHashMap<>();
 
-    /** Counts a finding; returns its site's counters. */
-    Site count(Finding f) {
+    /** Counts a finding, and as predicted if it is {@code reported}; returns its site's counters. */
+    Site count(Finding f, boolean reported) {
         Site site = bySite.computeIfAbsent(f.callSite(), s -> new Site());
         site.occurrences.increment();
-        if (!f.stallPredicted()) return site;
+        if (!reported) return site;
         site.predicted.increment();
         if (f.outcome().confirmed()) site.confirmed.increment();
         if (f.action().fixed()) site.avoided.increment();

@@ -46,8 +46,8 @@ final class FindingLog {
         long count = u.count.sumThenReset();
         long lost = u.lostNanos.sumThenReset();
         if (log.isWarnEnabled()) {
-            log.warn(String.format(Locale.ROOT, "%d more write-write-read at %s in the last %.0f s, %.1f ms spent "
-                    + "waiting%s", count, f.callSite(), (now - last) / 1e9, lost / 1e6,
+            log.warn(String.format(Locale.ROOT, "%d more %s at %s in the last %.0f s, %.1f ms spent "
+                    + "waiting%s", count, f.kind().label(), f.callSite(), (now - last) / 1e9, lost / 1e6,
                     f.action().fixed() ? " (tinygram: " + f.action().label() + ")" : ""));
         }
     }

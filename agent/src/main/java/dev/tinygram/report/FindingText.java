@@ -1,33 +1,46 @@
 package dev.tinygram.report;
 
-import dev.tinygram.core.StallPrediction;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
+import dev.tinygram.core.HoldKind;
+import dev.tinygram.core.StallPrediction;
 import dev.tinygram.observe.Finding;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** The one readable log line for a finding. */
+/** The one readable log line for a finding, by its kind. */
 final class FindingText {
     private FindingText() {}
 
     static String describe(Finding f) {
         StallPrediction p = f.outcome().prediction();
-        String where = String.format(Locale.ROOT, "write-write-read at %s on %s %s -> %s: writes %s B, %d B held by "
-                + "Nagle behind the peer's delayed ACK; ", f.callSite(), f.endpoint().api().label(),
-                Endpoint.text(f.endpoint().local()), Endpoint.text(f.endpoint().remote()), Arrays.toString(f.writes()),
-                p.heldBytes());
+        boolean nagleHold = p.kind() == HoldKind.NAGLE_HOLD;
+        String what = nagleHold
+                ? String.format(Locale.ROOT, "%d B held by Nagle for about one round trip (rtt %.1f ms, mss %d B),"
+                        + " no delayed ACK involved", p.heldBytes(), f.rttNanos() / 1e6, f.mss())
+                : p.heldBytes() + " B held by Nagle behind the peer's delayed ACK";
+        String where = String.format(Locale.ROOT, "%s at %s on %s %s -> %s: writes %s B, %s; ", f.kind().label(),
+                f.callSite(), f.endpoint().api().label(), Endpoint.text(f.endpoint().local()),
+                Endpoint.text(f.endpoint().remote()), Arrays.toString(f.writes()), what);
+        String hint = nagleHold ? NAGLE_HOLD_HINT : FIX_HINT;
         if (f.action().fixed()) {
-            return where + String.format(Locale.ROOT, "a %.1f ms stall avoided: tinygram %s (measured wait %.1f ms)."
-                    + " To fix it in the code: %s", p.stallMs(), f.action() == FixAction.COALESCED
-                    ? "sent the writes as one" : "set TCP_NODELAY", f.outcome().waitMs(), FIX_HINT);
+            return where + String.format(Locale.ROOT, "a %.1f ms %s avoided: tinygram %s (measured wait %.1f ms)."
+                    + " To fix it in the code: %s", p.stallMs(), nagleHold ? "hold" : "stall",
+                    f.action() == FixAction.COALESCED ? "sent the writes as one" : "set TCP_NODELAY",
+                    f.outcome().waitMs(), hint);
         }
-        return "write-write-read stall" + where.substring("write-write-read".length()) + String.format(Locale.ROOT,
-                "predicted stall %.1f ms (read wait up to %.0f ms), measured wait %.1f ms%s. Fix: %s", p.stallMs(),
-                p.upperBoundMs(), f.outcome().waitMs(),
-                f.outcome().confirmed() ? " (confirmed)" : " (not confirmed: the read waited less)", FIX_HINT);
+        String title = nagleHold ? "nagle-hold" : "write-write-read stall";
+        return title + where.substring(f.kind().label().length()) + String.format(Locale.ROOT,
+                "predicted %s %.1f ms over writing once (read wait up to %.0f ms), measured wait %.1f ms%s. Fix: %s",
+                nagleHold ? "hold" : "stall", p.stallMs(), p.upperBoundMs(), f.outcome().waitMs(),
+                f.outcome().confirmed() ? " (confirmed)" : " (not confirmed: the read waited less)", hint);
     }
 
     static final String FIX_HINT = "write the message with one write (or a buffered stream flushed once), or "
             + "call setTcpNoDelay(true) on this connection; without a code change, run tinygram with mode=coalesce";
+
+    /** A Nagle hold costs a round trip, not a timer: one write per message is the whole fix. */
+    static final String NAGLE_HOLD_HINT = "write the message with one write (or a buffered stream flushed once),"
+            + " so its last partial segment need not wait for the ACK of the one before; or call"
+            + " setTcpNoDelay(true) on this connection; without a code change, run tinygram with mode=coalesce";
 }

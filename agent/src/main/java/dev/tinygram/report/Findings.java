@@ -4,6 +4,7 @@ import dev.tinygram.conn.Api;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
 import dev.tinygram.conn.Role;
+import dev.tinygram.core.HoldKind;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.observe.CallSites;
@@ -31,6 +32,11 @@ public final class Findings implements FindingSink {
     private final Logger logger;
     private final LongSupplier clock;
     private volatile String mode;
+    /** The {@code minStall} option: holds that cost less are counted, not reported. */
+    private volatile long minStallNanos = DEFAULT_MIN_STALL_NANOS;
+
+    /** Until the options set it: a millisecond, as the {@code minStall} option's default. */
+    private static final long DEFAULT_MIN_STALL_NANOS = 1_000_000;
 
     public Findings(Logger log, ReportFile report, String mode, LongSupplier clock) {
         this.logger = log;
@@ -50,7 +56,7 @@ public final class Findings implements FindingSink {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
         Endpoint endpoint = new Endpoint(Api.SOCKET, address, address, false);
         long delay = 40_000_000L;
-        StallPrediction stall = new StallPrediction(true, delay, delay, 5 * delay, 100, 100, true, 1460, delay);
+        StallPrediction stall = new StallPrediction(HoldKind.DELAYED_ACK, delay, delay, 5 * delay, 100, 100, true, 1460, delay);
         StackTraceElement frame = new StackTraceElement("WarmUp", "write", "WarmUp.java", 1);
         Finding f = new Finding(Instant.now(), endpoint, Role.CLIENT, false, new long[] {100, 100},
                 new ReadOutcome(stall, delay, true), List.of(frame), CallSites.format(frame), 1448, 1_000_000,
@@ -64,8 +70,9 @@ public final class Findings implements FindingSink {
 
     @Override
     public void record(Finding f) {
-        counters.count(f);
-        if (!f.stallPredicted()) return;
+        boolean reported = f.worthReporting(minStallNanos);
+        counters.count(f, reported);
+        if (!reported) return;
         JfrEvents.emit(f, mode);
         long now = clock.getAsLong();
         if (report.add(f, mode, now)) {
@@ -84,6 +91,16 @@ public final class Findings implements FindingSink {
     public void shutdown() {
         report.shutdown(mode);
         for (String line : summary()) logger.info(line);
+    }
+
+    /** The {@code minStall} option changed (or was first set): later findings are judged by it. */
+    public void setMinStallNanos(long nanos) {
+        this.minStallNanos = nanos;
+    }
+
+    @Override
+    public long minStallNanos() {
+        return minStallNanos;
     }
 
     /** The mode changed while running: later findings carry the new one. */

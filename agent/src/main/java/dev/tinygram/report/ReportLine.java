@@ -17,7 +17,7 @@ final class ReportLine {
         for (StackTraceElement frame : f.stack()) stack.add(CallSites.format(frame));
         return new Json()
                 .put("time", f.time().toString())
-                .put("kind", Finding.KIND)
+                .put("kind", f.kind().label())
                 .put("local", Endpoint.text(f.endpoint().local()))
                 .put("remote", Endpoint.text(f.endpoint().remote()))
                 .put("api", f.endpoint().api().label())

@@ -13,16 +13,18 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /**
- * A predicted write-write-read stall, as a JFR event: the report's fields, plus the stack of the thread that ended
+ * A predicted write-write-read stall or Nagle hold ({@code kind}), as a JFR event: the report's fields, plus the stack of the thread that ended
  * the read (JFR's own), while the stack of the held write is in {@code stack}. Committed only while a recording
  * has it enabled, so it costs nothing otherwise.
  */
 @Name("dev.tinygram.WriteWriteRead")
 @Label("Write-write-read stall")
 @Category({"tinygram", "Network"})
-@Description("A write held by Nagle behind a segment the peer delays its ACK for, followed by a read that waits")
+@Description("A write held by Nagle behind an unacknowledged segment (kind write-write-read: one the peer delays"
+        + " its ACK for; nagle-hold: for about one round trip), followed by a read that waits")
 @StackTrace(true)
 final class StallEvent extends Event {
+    @Label("Kind") String kind;
     @Label("Local") String local;
     @Label("Remote") String remote;
     @Label("API") String api;
@@ -44,6 +46,7 @@ final class StallEvent extends Event {
         StallEvent e = new StallEvent();
         if (!e.isEnabled()) return;
         StallPrediction p = f.outcome().prediction();
+        e.kind = f.kind().label();
         e.local = Endpoint.text(f.endpoint().local());
         e.remote = Endpoint.text(f.endpoint().remote());
         e.api = f.endpoint().api().label();

@@ -6,6 +6,7 @@ import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.Endpoints;
 import dev.tinygram.conn.Role;
 import dev.tinygram.core.ConnectionModel;
+import dev.tinygram.core.RttEstimate;
 import dev.tinygram.core.Profile;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.fix.ConnectionFix;
@@ -276,7 +277,9 @@ public final class Tracker implements EventSink {
     /** The read that starts now waits for the answer: observe predicts, and a predicted stall may be fixed. */
     private void waitStarts(Object connection, Tracked t, long now) {
         StallPrediction p = t.watch.readStart(now);
-        if (p != null && p.stall()) fixer.stallPredicted(connection, t.fix);
+        if (p != null && p.held() && p.stallNanos() >= findings.minStallNanos()) {
+            fixer.stallPredicted(connection, t.fix);
+        }
     }
 
     /** The connection's state, made at first sight, and set up for the fixer in force. */
@@ -321,9 +324,17 @@ public final class Tracker implements EventSink {
         return DEFAULT_RTT_NANOS;
     }
 
+    /** Where the first estimate comes from, as {@link #firstRttEstimate} chooses. */
+    static RttEstimate.Source firstRttSource(boolean loopback, long connectNanos) {
+        if (loopback) return RttEstimate.Source.LOOPBACK;
+        if (connectNanos > 0 && connectNanos < SYN_RETRANSMISSION_NANOS) return RttEstimate.Source.CONNECT;
+        return RttEstimate.Source.GUESS;
+    }
+
     private ConnectionModel.Config config(Endpoint endpoint, Role role, long connectNanos) {
         int mss = settings.mss() > 0 ? settings.mss() : endpoints.mss(endpoint.local());
         long rtt = firstRttEstimate(endpoint.loopback(), connectNanos);
-        return new ConnectionModel.Config(settings.profile(), mss, rtt, endpoint.nodelay(), role.seenFromStart());
+        return new ConnectionModel.Config(settings.profile(), mss, rtt,
+                firstRttSource(endpoint.loopback(), connectNanos), endpoint.nodelay(), role.seenFromStart());
     }
 }

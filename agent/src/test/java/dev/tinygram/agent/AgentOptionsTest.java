@@ -156,6 +156,23 @@ class AgentOptionsTest {
     }
 
     @Test
+    void minStallDefaultsToOneMillisecondAndAcceptsZeroToASecond() throws OptionException {
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(1), parse("").minStallNanos());
+        assertEquals(0, parse("minStall=0us").minStallNanos());
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(300), parse("minStall=300us").minStallNanos());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(5), parse("minStall=5ms").minStallNanos());
+        assertTrue(parse("minStall=5ms").describe().contains("minStall=5000us"), parse("minStall=5ms").describe());
+    }
+
+    @Test
+    void minStallOutsideBoundsOrUnitIsBad() {
+        assertBadValue("minStall=2s", "minStall", "2s");
+        assertBadValue("minStall=1001ms", "minStall", "1001ms");
+        assertBadValue("minStall=1", "minStall", "1");
+        assertBadValue("minStall=-1ms", "minStall", "-1ms");
+    }
+
+    @Test
     void maxDelayOutsideBoundsOrUnitIsBad() {
         assertBadValue("maxDelay=10us", "maxDelay", "10us");
         assertBadValue("maxDelay=49us", "maxDelay", "49us");

@@ -18,6 +18,14 @@ class PredictCommandTest {
             return Double.parseDouble(m.group(1));
         }
 
+        String kind() {
+            Matcher m = Pattern.compile("\"kind\":\"([a-z-]+)\",\"stall\"").matcher(out);
+            String last = null;
+            while (m.find()) last = m.group(1);
+            assertNotNull(last, out);
+            return last;
+        }
+
         boolean stall() {
             assertTrue(out.contains("\"stall\":"), out);
             return out.startsWith("{") && out.contains(",\"stall\":true");
@@ -79,6 +87,49 @@ class PredictCommandTest {
     void gapLongerThanTheTimerLetsTheHeldBytesGoBeforeTheRead() {
         assertFalse(run("predict", "--profile", "linux", "--json", "w100", "w100", "+50ms", "r").stall());
         assertTrue(run("predict", "--profile", "linux", "--json", "w100", "w100", "+10ms", "r").stall());
+    }
+
+    /** 3000 + 3000 at MSS 1448: the second write's 104 B tail waits one round trip, no delayed ACK involved. */
+    @Test
+    void twoLargeWritesOnALongPathAreANagleHold() {
+        Run r = run("predict", "--profile", "linux", "--rtt", "20", "--json", "w3000", "w3000", "r");
+        assertEquals("nagle-hold", r.kind(), r.out());
+        assertFalse(r.stall(), r.out());
+        assertEquals(20, r.predictedStallMs(), 0.5, r.out());
+        Run text = run("predict", "--profile", "linux", "--rtt", "20", "w3000", "w3000", "r");
+        assertTrue(text.out().contains("verdict: NAGLE HOLD"), text.out());
+    }
+
+    @Test
+    void aNagleHoldUnderMinStallIsNoVerdict() {
+        Run r = run("predict", "--profile", "linux", "--rtt", "0.2", "--json", "w3000", "w3000", "r");
+        assertEquals("none", r.kind(), "a 0.2 ms hold is under the default 1 ms: " + r.out());
+        Run low = run("predict", "--profile", "linux", "--rtt", "0.2", "--min-stall", "0.1", "--json", "w3000",
+                "w3000", "r");
+        assertEquals("nagle-hold", low.kind(), low.out());
+    }
+
+    /** 1 B every 5 ms: the first delayed ACK takes the peer out of pingpong mode, so the end does not stall. */
+    @Test
+    void sparseSmallWritesEndWithoutADelayedAckStall() {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("predict", "--profile", "linux",
+                "--rtt", "20", "--json"));
+        for (int i = 0; i < 20; i++) {
+            if (i > 0) args.add("+5ms");
+            args.add("w1");
+        }
+        args.add("r");
+        Run r = run(args.toArray(new String[0]));
+        assertFalse(r.stall(), r.out());
+        Run text = run(args.stream().filter(a -> !a.equals("--json")).toArray(String[]::new));
+        assertTrue(text.out().contains("leaves interactive (pingpong) mode"), text.out());
+    }
+
+    @Test
+    void badMinStallIsAUsageError() {
+        Run r = run("predict", "--min-stall", "-1", "w1", "r");
+        assertNotEquals(0, r.status());
+        assertTrue(r.err().contains("--min-stall"), r.err());
     }
 
     @Test

@@ -20,7 +20,15 @@ final class Models {
         return new ConnectionModel(new ConnectionModel.Config(profile, mss, ms(rttMs), false, true));
     }
 
+    /** Loopback: the RTT is known (50 us) and never learned. */
     static ConnectionModel loopback(Profile profile) {
-        return established(profile, LOOPBACK_MSS, 0.05);
+        return new ConnectionModel(new ConnectionModel.Config(profile, LOOPBACK_MSS, ms(0.05),
+                RttEstimate.Source.LOOPBACK, false, false));
+    }
+
+    /** A connection whose first RTT bound is the time its connect took. */
+    static ConnectionModel connected(Profile profile, int mss, double rttMs, boolean fresh) {
+        return new ConnectionModel(new ConnectionModel.Config(profile, mss, ms(rttMs), RttEstimate.Source.CONNECT,
+                false, fresh));
     }
 }

@@ -79,7 +79,8 @@ class ReadRuleTest {
         stalled.onWrite(0, 100);
         stalled.onWrite(0, 100);
         StallPrediction p = stalled.onReadStart(0);
-        assertTrue(stalled.onReadEnd(p.expectedNanos(), 50).confirmed(), "the predicted wait, delayed ACK and all");
+        assertTrue(stalled.onReadEnd(p.expectedNanos() + ms(80), 50).confirmed(),
+                "the held tail leaves when the delayed ACK comes back, and the answer a round trip later");
     }
 
     @Test

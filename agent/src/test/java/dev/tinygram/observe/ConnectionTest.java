@@ -41,7 +41,7 @@ class ConnectionTest {
         Finding f = c.readEnd(45 * MS, 10, FixAction.NONE);
         assertNotNull(f);
         assertArrayEquals(new long[] {100, 100}, f.writes());
-        assertTrue(f.stallPredicted());
+        assertTrue(f.outcome().prediction().stall());
         assertTrue(f.outcome().waitMs() > 40, "the measured wait: " + f.outcome());
         assertTrue(f.outcome().confirmed(), "a wait as long as the delayed ACK confirms it");
         assertEquals(FixAction.NONE, f.action());

@@ -6,6 +6,7 @@ import dev.tinygram.conn.Api;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
 import dev.tinygram.conn.Role;
+import dev.tinygram.core.HoldKind;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.observe.Finding;
@@ -40,7 +41,7 @@ class FindingsTest {
     }
 
     private static Finding finding(Endpoint e, String site, boolean stall, FixAction action, long waitMs) {
-        StallPrediction p = new StallPrediction(stall, 40 * MS, 41 * MS, 200 * MS, 100, 100, true, 1448, 40 * MS);
+        StallPrediction p = new StallPrediction(stall ? HoldKind.DELAYED_ACK : HoldKind.NONE, 40 * MS, 41 * MS, 200 * MS, 100, 100, true, 1448, 40 * MS);
         return new Finding(Instant.EPOCH, e, Role.CLIENT, false, new long[] {100, 100}, new ReadOutcome(p, waitMs * MS,
                 waitMs >= 30), List.of(new StackTraceElement("App", "send", "App.java", 7)), site, 1448, MS, action);
     }
@@ -119,6 +120,33 @@ class FindingsTest {
         assertEquals(1, f.writeWriteReads());
         assertTrue(log.lines.isEmpty(), log.lines.toString());
         assertEquals(0, Files.readAllLines(path).size());
+    }
+
+    @Test
+    void aNagleHoldIsReportedAsItsOwnKindOnlyFromMinStallUp() throws Exception {
+        Path path = dir.resolve("hold.jsonl");
+        Findings f = findings(ReportFile.open(path));
+        f.setMinStallNanos(5 * MS);
+        f.record(nagleHold(endpoint(1), 2 * MS));
+        assertEquals(0, Files.readAllLines(path).size(), "a 2 ms hold is under minStall=5ms");
+        assertEquals(0, f.stallsPredicted());
+        f.record(nagleHold(endpoint(2), 20 * MS));
+        List<String> lines = Files.readAllLines(path);
+        assertEquals(1, lines.size());
+        assertTrue(lines.get(0).contains("\"kind\":\"nagle-hold\"") && lines.get(0).contains("\"predictedStallMs\":20.0"),
+                lines.get(0));
+        assertTrue(log.at(Level.WARN).get(0).startsWith("WARN nagle-hold at A.run(A.java:1)"), log.lines.toString());
+        assertTrue(log.at(Level.WARN).get(0).contains(FindingText.NAGLE_HOLD_HINT), log.lines.toString());
+        assertEquals(2, f.writeWriteReads(), "both counted");
+        assertEquals(1, f.stallsPredicted());
+    }
+
+    private static Finding nagleHold(Endpoint e, long costNanos) {
+        StallPrediction p = new StallPrediction(HoldKind.NAGLE_HOLD, costNanos, costNanos, costNanos, 104, 104, true,
+                1448, 40 * MS);
+        return new Finding(Instant.EPOCH, e, Role.CLIENT, false, new long[] {3000, 3000},
+                new ReadOutcome(p, 2 * costNanos, true), List.of(new StackTraceElement("A", "run", "A.java", 1)),
+                "A.run(A.java:1)", 1448, costNanos, FixAction.NONE);
     }
 
     /** The first-finding check was a get-then-put: two threads could both write a "first" line. */

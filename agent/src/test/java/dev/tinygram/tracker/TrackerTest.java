@@ -51,6 +51,11 @@ class TrackerTest {
         public void closed(Endpoint endpoint) {
             closed.add(endpoint);
         }
+
+        @Override
+        public long minStallNanos() {
+            return 1_000_000;
+        }
     };
 
     private final FixNotices fixNotices = new FixNotices() {
@@ -109,7 +114,7 @@ class TrackerTest {
         assertEquals(1, recorded.size(), "one finding");
         Finding f = recorded.get(0);
         assertArrayEquals(new long[] {100, 100}, f.writes());
-        assertTrue(f.stallPredicted());
+        assertTrue(f.outcome().prediction().stall());
         assertEquals(FixAction.NONE, f.action());
         assertEquals(Role.UNKNOWN, f.role(), "first seen in use");
         assertEquals(1, t.findings());

@@ -1,0 +1,25 @@
+package dev.tinygram.core;
+
+/** What the tail of a request waits for when the application starts to read. */
+public enum HoldKind {
+    /** Nothing: every byte written has left, or what is held will not make the read wait. */
+    NONE("none"),
+    /**
+     * Nagle holds the tail behind an unacknowledged partial segment whose ACK is not delayed: it waits about one
+     * round trip. Worth a report on long paths only, where a round trip is milliseconds.
+     */
+    NAGLE_HOLD("nagle-hold"),
+    /** Nagle holds the tail behind a segment whose ACK the peer delays: the write-write-read stall. */
+    DELAYED_ACK("write-write-read");
+
+    private final String label;
+
+    HoldKind(String label) {
+        this.label = label;
+    }
+
+    /** The finding kind, as reports name it. */
+    public String label() {
+        return label;
+    }
+}

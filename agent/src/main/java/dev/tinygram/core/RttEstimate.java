@@ -1,0 +1,99 @@
+package dev.tinygram.core;
+
+import java.util.Arrays;
+
+/**
+ * The path's round trip, as far as the JVM can see it. The JVM never sees an ACK; what it sees are upper bounds:
+ * the time a {@code connect()} took (SYN to SYN-ACK, plus start-up costs on a cold JVM), and the time from a write
+ * to the peer's answer (the RTT plus the peer's think time). The estimate is the fastest of the recent bounds.
+ *
+ * <p>The rules, each pinned by a test of the same name in {@code RttEstimateTest}:
+ * <ul>
+ *   <li><b>loopbackIsKnown</b>: on loopback the RTT is tens of microseconds and nothing the JVM sees is faster;
+ *       answers there measure the peer's think time, so the estimate stays fixed.</li>
+ *   <li><b>theConnectTimeIsTheFirstBound</b>: a connect's time is a bound like any answer, and the first one.</li>
+ *   <li><b>aGuessGivesWayToTheFirstAnswer</b>: with no connect time (an accepted connection, or one first seen
+ *       mid-life) the estimate starts from a guess, and the first answer replaces it, up as well as down: a guess
+ *       that was too low must not stick.</li>
+ *   <li><b>theFastestRecentBoundWins</b>: the estimate is the minimum of the last {@value #WINDOW} bounds.</li>
+ *   <li><b>anOldFastBoundAgesOut</b>: a bound older than the last {@value #WINDOW} leaves the window, so the
+ *       estimate rises when the path got slower (or a first bound was lucky).</li>
+ *   <li><b>aHeldAnswerCountsTheRoundTripItWaited</b>: when Nagle held a request's tail behind a partial segment
+ *       sent {@code d} before the last write, and the peer ACKed that segment without delay, the tail left a round
+ *       trip after the segment did and the answer came a round trip after that: an answer {@code A} after the last
+ *       write bounds the RTT by {@code (A + d) / 2}; an answer faster than {@code d} means the tail was not held
+ *       after all, and bounds it by {@code A}. Where the ACK may have been delayed the caller gives no such
+ *       answer: the timer, not the path, may have made it.</li>
+ * </ul>
+ *
+ * <p>Pure and not thread-safe, like the rest of the core: the connection's lock guards it.
+ */
+public final class RttEstimate {
+    /** How many recent bounds the minimum is taken over. */
+    public static final int WINDOW = 8;
+
+    /** Where the first estimate came from. */
+    public enum Source {
+        /** A loopback connection: the estimate is fixed. */
+        LOOPBACK,
+        /** The time the connection's {@code connect()} took: the first bound. */
+        CONNECT,
+        /** A guess, replaced by the first bound. */
+        GUESS
+    }
+
+    private final Source source;
+    private final long[] bounds = new long[WINDOW];
+    private int count;
+    private int next;
+    private long estimate;
+
+    public RttEstimate(Source source, long firstNanos) {
+        if (firstNanos < 1) throw new IllegalArgumentException("rtt must be positive, was " + firstNanos);
+        this.source = source;
+        this.estimate = firstNanos;
+        if (source == Source.CONNECT) add(firstNanos);
+    }
+
+    public long nanos() {
+        return estimate;
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /** The peer answered a write of ours that nothing held, {@code nanos} after the write. */
+    public void answeredUnheld(long nanos) {
+        bound(nanos);
+    }
+
+    /**
+     * The peer answered, {@code nanos} after the last write, a request whose tail Nagle held behind a partial
+     * segment sent {@code heldBehindNanos} before that write, and ACKed without delay.
+     */
+    public void answeredHeld(long nanos, long heldBehindNanos) {
+        long d = Math.max(0, heldBehindNanos);
+        bound(nanos >= d ? (nanos + d) / 2 : nanos);
+    }
+
+    private void bound(long nanos) {
+        if (source == Source.LOOPBACK) return;
+        add(Math.max(1, nanos));
+    }
+
+    private void add(long nanos) {
+        bounds[next] = nanos;
+        next = (next + 1) % WINDOW;
+        if (count < WINDOW) count++;
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < count; i++) min = Math.min(min, bounds[i]);
+        estimate = min;
+    }
+
+    @Override
+    public String toString() {
+        return "rtt " + estimate / 1e6 + " ms (" + source.name().toLowerCase(java.util.Locale.ROOT) + ", "
+                + count + " bounds: " + Arrays.toString(Arrays.copyOf(bounds, count)) + ")";
+    }
+}

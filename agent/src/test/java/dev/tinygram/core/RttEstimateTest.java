@@ -1,0 +1,111 @@
+package dev.tinygram.core;
+
+import static dev.tinygram.core.Models.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/** The rules of {@link RttEstimate}, one test each, named as its class comment names them. */
+class RttEstimateTest {
+    private static final long TIMER = ms(40);
+
+    @Test
+    void loopbackIsKnown() {
+        RttEstimate e = new RttEstimate(RttEstimate.Source.LOOPBACK, ms(0.05));
+        e.answeredUnheld(ms(9));
+        e.answeredUnheld(ms(0.01));
+        assertEquals(ms(0.05), e.nanos(), "answers on loopback measure the peer, not the path");
+    }
+
+    @Test
+    void theConnectTimeIsTheFirstBound() {
+        RttEstimate e = new RttEstimate(RttEstimate.Source.CONNECT, ms(20));
+        assertEquals(ms(20), e.nanos());
+        e.answeredUnheld(ms(25));
+        assertEquals(ms(20), e.nanos(), "a slower answer does not move it: the connect was faster");
+        e.answeredUnheld(ms(19));
+        assertEquals(ms(19), e.nanos());
+    }
+
+    @Test
+    void aGuessGivesWayToTheFirstAnswer() {
+        RttEstimate low = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
+        low.answeredUnheld(ms(21));
+        assertEquals(ms(21), low.nanos(), "a guess that was too low does not stick");
+        RttEstimate high = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
+        high.answeredUnheld(ms(0.3));
+        assertEquals(ms(0.3), high.nanos());
+    }
+
+    @Test
+    void theFastestRecentBoundWins() {
+        RttEstimate e = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
+        for (double answer : new double[] {23, 21, 35, 20.5, 22}) e.answeredUnheld(ms(answer));
+        assertEquals(ms(20.5), e.nanos());
+    }
+
+    @Test
+    void anOldFastBoundAgesOut() {
+        RttEstimate e = new RttEstimate(RttEstimate.Source.CONNECT, ms(2));   // then the path got longer
+        for (int i = 0; i < RttEstimate.WINDOW - 1; i++) {
+            e.answeredUnheld(ms(20 + i));
+            assertEquals(ms(2), e.nanos(), "answer " + i + ": the connect's bound is still recent");
+        }
+        e.answeredUnheld(ms(30));
+        assertEquals(ms(20), e.nanos(), "the connect's bound left the window: the estimate rose");
+    }
+
+    @Test
+    void aHeldAnswerCountsTheRoundTripItWaited() {
+        RttEstimate backToBack = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
+        backToBack.answeredHeld(ms(40), 0);
+        assertEquals(ms(20), backToBack.nanos(), "a round trip for the ACK, then one for the answer");
+        RttEstimate late = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
+        late.answeredHeld(ms(25), ms(15));            // the segment it waited behind left 15 ms before the last write
+        assertEquals(ms(20), late.nanos());
+        RttEstimate notHeld = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
+        notHeld.answeredHeld(ms(2), ms(15));          // faster than the hold could be: it was not held
+        assertEquals(ms(2), notHeld.nanos());
+    }
+
+    @Test
+    void theModelLearnsNothingFromAnAnswerADelayedAckMayHaveMade() {
+        ConnectionModel c = established(Profile.LINUX, ETHERNET_MSS, 1);
+        c.onWrite(0, 100);
+        c.onWrite(0, 100);
+        assertTrue(c.onReadStart(0).stall());
+        c.onReadEnd(ms(45), 50);
+        assertEquals(ms(1), c.rttNanos(), "45 ms may be the 40 ms timer and a 5 ms path, or a 22 ms path");
+        c.onWrite(ms(50), 100);
+        c.onWrite(ms(50), 100);
+        c.onReadStart(ms(50));
+        c.onReadEnd(ms(54), 50);                       // before any timer: the ACK was not delayed
+        assertEquals(ms(2), c.rttNanos());
+    }
+
+    @Test
+    void anAnswerOnAFixedConnectionIsAPlainRoundTrip() {
+        // The model sees the application's Nagle and holds the tail; a fix sent it at once, so the answer took one
+        // round trip: halving it, as for a held answer, would teach half the RTT.
+        ConnectionModel c = connected(Profile.LINUX, ETHERNET_MSS, 25, false);
+        c.onWrite(0, 100);
+        c.onWrite(0, 100);
+        assertTrue(c.onReadStart(0).held());
+        c.onReadEnd(ms(20.4), 50, true);
+        assertEquals(ms(20.4), c.rttNanos());
+    }
+
+    @Test
+    void theModelLearnsAnRttThatRises() {
+        // An accepted connection on a 20 ms path: the 1 ms guess must not stick.
+        ConnectionModel c = established(Profile.LINUX, ETHERNET_MSS, 1);
+        long t = 0;
+        for (int i = 0; i < 3; i++) {
+            c.onWrite(t, 300);
+            c.onReadStart(t);
+            c.onReadEnd(t + ms(20.3), 50);
+            t += ms(50);
+        }
+        assertEquals(ms(20.3), c.rttNanos());
+    }
+}
