@@ -40,6 +40,9 @@ public final class ConnectionModel {
         }
     }
 
+    /** A held answer bounds the RTT only if its blocker left within this share of the answer before the last write. */
+    static final int HELD_BOUND_MAX_SHARE = 8;
+
     /** A read that waited longer than this share of the predicted stall confirms it. */
     static final double CONFIRM_LOW = 0.75;
     /** ... and no longer than this multiple of the upper bound (a slower wait is something else). */
@@ -449,9 +452,15 @@ public final class ConnectionModel {
     private void learnRtt(long answer, StallPrediction predicted, boolean sentAsWritten) {
         if (!heldSinceLastRead || sentAsWritten) {
             rtt.answeredUnheld(answer);
-        } else if (predicted != null && predicted.held()
+            return;
+        }
+        long heldBehind = lastWriteAt - blockerSentAt;
+        // Counted through the hold only when the segment it waited behind left close to the last write: the
+        // model's own timeline says when that was, and after gaps between writes it may be off by more than the
+        // bound could stand (an RTT learnt too short is worse than one learnt too long).
+        if (predicted != null && predicted.held() && heldBehind <= answer / HELD_BOUND_MAX_SHARE
                 && (predicted.kind() == HoldKind.NAGLE_HOLD || answer < profile.delayedAckNanos())) {
-            rtt.answeredHeld(answer, lastWriteAt - blockerSentAt);
+            rtt.answeredHeld(answer, heldBehind);
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.Arrays;
  *       trip after the segment did and the answer came a round trip after that: an answer {@code A} after the last
  *       write bounds the RTT by {@code (A + d) / 2}; an answer faster than {@code d} means the tail was not held
  *       after all, and bounds it by {@code A}. Where the ACK may have been delayed the caller gives no such
- *       answer: the timer, not the path, may have made it.</li>
+ *       answer: the timer, not the path, may have made it; nor where {@code d} is a large share of {@code A},
+ *       since then an error in the caller's {@code d} is a large error in the bound.</li>
  * </ul>
  *
  * <p>Pure and not thread-safe, like the rest of the core: the connection's lock guards it.

@@ -84,6 +84,18 @@ class RttEstimateTest {
     }
 
     @Test
+    void theModelCountsAHeldAnswerOnlyWhenItsBlockerLeftCloseToTheLastWrite() {
+        // 1 B every 5 ms: the segment the tail waits behind left up to a round trip before the last write, by the
+        // model's own reckoning; half of a wrong d would teach an RTT too short.
+        ConnectionModel c = connected(Profile.LINUX, 1448, 20, false);
+        for (int i = 0; i < 20; i++) c.onWrite(ms(5 * i), 1);
+        StallPrediction p = c.onReadStart(ms(95));
+        assertTrue(p.held(), p::toString);
+        c.onReadEnd(ms(95 + 24), 1);
+        assertEquals(ms(20), c.rttNanos(), "no bound from a hold behind a segment sent long before");
+    }
+
+    @Test
     void anAnswerOnAFixedConnectionIsAPlainRoundTrip() {
         // The model sees the application's Nagle and holds the tail; a fix sent it at once, so the answer took one
         // round trip: halving it, as for a held answer, would teach half the RTT.

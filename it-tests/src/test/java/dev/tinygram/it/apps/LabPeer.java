@@ -1,6 +1,7 @@
 package dev.tinygram.it.apps;
 
-import java.io.InputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -8,34 +9,46 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /**
- * The lab's server host: accepts one connection, then for each request reads exactly {@code --request-bytes}
- * and answers one byte, as a server that cannot answer before it has the whole request. Ends at end of stream.
+ * The lab's peer of {@link LabClient}: accepts connections, each on its own thread; each says its request size in
+ * a 4 B header (answered with 1 B); then for each request it reads exactly that many bytes and answers one byte,
+ * as a server that cannot answer before it has the whole request. A connection ends at end of stream; the process
+ * runs until it is killed.
  *
- * <pre>LabPeer --bind ADDRESS --port P --request-bytes N</pre>
+ * <pre>LabPeer --bind ADDRESS --port P</pre>
  */
 public final class LabPeer {
     public static void main(String[] args) throws Exception {
         String bind = LabClient.arg(args, "--bind", null);
         int port = Integer.parseInt(LabClient.arg(args, "--port", "9000"));
-        int request = Integer.parseInt(LabClient.arg(args, "--request-bytes", null));
         try (ServerSocket server = new ServerSocket()) {
-            server.bind(new InetSocketAddress(InetAddress.getByName(bind), port), 1);
+            server.bind(new InetSocketAddress(InetAddress.getByName(bind), port), 50);
             System.out.println("LISTENING");
             System.out.flush();
-            try (Socket s = server.accept()) {
-                s.setTcpNoDelay(true);
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                byte[] buffer = new byte[request];
-                while (true) {
-                    for (int n = 0; n < request; ) {
-                        int r = in.read(buffer, n, request - n);
-                        if (r < 0) return;
-                        n += r;
-                    }
-                    out.write(1);
-                }
+            while (true) {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> serve(s), "lab-peer-" + s.getPort());
+                t.setDaemon(true);
+                t.start();
             }
+        }
+    }
+
+    private static void serve(Socket s) {
+        try (s) {
+            s.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            int request = in.readInt();
+            out.write(1);
+            byte[] buffer = new byte[request];
+            while (true) {
+                in.readFully(buffer);
+                out.write(1);
+            }
+        } catch (EOFException done) {
+            // the client finished
+        } catch (Exception e) {
+            System.out.println("lab-peer: " + e);
         }
     }
 }

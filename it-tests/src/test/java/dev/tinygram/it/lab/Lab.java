@@ -35,7 +35,7 @@ public final class Lab implements AutoCloseable {
     private final Thread cleanupAtExit;
     private boolean closed;
 
-    private Lab(String id, long oneWayDelayMicros, int mtu) throws Exception {
+    private Lab(String id, long oneWayDelayMicros, int mtu, String congestionControl) throws Exception {
         nsA = "tg" + id + "a";
         nsB = "tg" + id + "b";
         tapA = "tgt" + id + "a";
@@ -51,8 +51,8 @@ public final class Lab implements AutoCloseable {
             started = new ProcessBuilder(helper().toString(), tapA, tapB, String.valueOf(oneWayDelayMicros))
                     .redirectErrorStream(true).start();
             awaitLine(started, "ready", "the lab's link did not start");
-            host(nsA, tapA, A_ADDRESS, mtu);
-            host(nsB, tapB, B_ADDRESS, mtu);
+            host(nsA, tapA, A_ADDRESS, mtu, congestionControl);
+            host(nsB, tapB, B_ADDRESS, mtu, congestionControl);
         } catch (Exception | Error e) {
             if (started != null) started.destroyForcibly();
             removeQuietly();
@@ -64,8 +64,40 @@ public final class Lab implements AutoCloseable {
 
     /** A lab whose link delays each frame {@code oneWayDelayMicros} each way, at {@code mtu}. */
     public static Lab start(long oneWayDelayMicros, int mtu) throws Exception {
+        return start(oneWayDelayMicros, mtu, null);
+    }
+
+    /** The same, with both hosts' TCP congestion control set ({@code reno}, {@code bbr}; null: the default). */
+    public static Lab start(long oneWayDelayMicros, int mtu, String congestionControl) throws Exception {
         String id = Long.toHexString(ProcessHandle.current().pid() % 0x10000) + COUNT.incrementAndGet();
-        return new Lab(id, oneWayDelayMicros, mtu);
+        return new Lab(id, oneWayDelayMicros, mtu, congestionControl);
+    }
+
+    private static String unavailable;
+
+    /**
+     * Why no lab can be made here (not root, no network namespaces, no TAP devices, no C compiler), or null: made
+     * and removed once, on the first call.
+     */
+    public static synchronized String whyUnavailable() {
+        if (unavailable == null) {
+            try {
+                new Lab("p" + Long.toHexString(ProcessHandle.current().pid() % 0x10000), 100, 1500, null).close();
+                unavailable = "";
+            } catch (Exception | Error e) {
+                unavailable = String.valueOf(e.getMessage()).replace('\n', ' ');
+            }
+        }
+        return unavailable.isEmpty() ? null : unavailable;
+    }
+
+    /**
+     * Skips the calling test, with one line on stdout that says why, when no lab can be made here.
+     */
+    public static void assumeAvailable(String test) {
+        String why = whyUnavailable();
+        if (why != null) System.out.println(test + " SKIPPED: the network lab cannot be made here: " + why);
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, () -> "the network lab cannot be made here: " + why);
     }
 
     /** {@code command} run in host A. */
@@ -117,8 +149,15 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private static void host(String ns, String tap, String address, int mtu) throws Exception {
+    private static void host(String ns, String tap, String address, int mtu, String congestionControl)
+            throws Exception {
         ip("link", "set", tap, "netns", ns);
+        if (congestionControl != null) {
+            if (!congestionControl.matches("[a-z0-9_]+")) throw new IllegalArgumentException(congestionControl);
+            // through /proc rather than sysctl(8), which a base image may lack; the file is per namespace
+            run(List.of("ip", "netns", "exec", ns, "sh", "-c",
+                    "echo " + congestionControl + " > /proc/sys/net/ipv4/tcp_congestion_control"));
+        }
         ip("-n", ns, "addr", "add", address + "/24", "dev", tap);
         ip("-n", ns, "link", "set", tap, "mtu", String.valueOf(mtu), "up");
         ip("-n", ns, "link", "set", "lo", "up");
