@@ -88,11 +88,13 @@ class DemoFindingsIT {
             }
         }
         assertFalse(atLaterWrite.isEmpty(), "no finding at " + site + "*" + line + " in " + findings + "\n" + run);
-        assertTrue(atLaterWrite.stream().anyMatch(f -> f.get("predictedStallMs").asDouble() >= 40
+        assertTrue(atLaterWrite.stream().anyMatch(f -> f.get("predictedStallMs").asDouble() >= 30
                         && f.get("observedWaitMs").asDouble() >= 30 && f.get("confirmed").asBoolean()),
-                "expected a confirmed finding with predictedStallMs >= 40 and observedWaitMs >= 30: " + atLaterWrite);
+                "expected a confirmed finding with predictedStallMs >= 30 and observedWaitMs >= 30: " + atLaterWrite);
         for (JsonNode f : atLaterWrite) {
-            assertTrue(f.get("predictedStallMs").asDouble() >= 40, "predicted at least the 40 ms timer: " + f);
+            // the 40 ms timer, less the time between the burst's first and last write (the cost over writing once)
+            assertEquals("write-write-read", f.get("kind").asText(), f.toString());
+            assertTrue(f.get("predictedStallMs").asDouble() >= 30, "predicted about the 40 ms timer: " + f);
         }
         assertTrue(Report.isOwnerOnly(report), "report must be readable by its owner only");
     }
