@@ -40,7 +40,10 @@ public final class ConnectionModel {
         }
     }
 
-    /** A held answer bounds the RTT only if its blocker left within this share of the answer before the last write. */
+    /**
+     * A held answer is counted through the hold only if the burst's writes, and the segment that held its tail,
+     * fall within this share of the answer before the last write.
+     */
     static final int HELD_BOUND_MAX_SHARE = 8;
 
     /** A read that waited longer than this share of the predicted stall confirms it. */
@@ -68,6 +71,9 @@ public final class ConnectionModel {
     private long clock = Long.MIN_VALUE;
     private boolean wroteSinceLastRead;
     private long lastWriteAt;
+    /** The first write since the last read, and whether anything was in flight then. */
+    private long burstStartedAt;
+    private boolean inFlightAtBurstStart;
     private boolean heldSinceLastRead;
     private boolean reading;
     private long readStartedAt;
@@ -116,6 +122,10 @@ public final class ConnectionModel {
     private WriteReason write(long now, long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("negative write: " + bytes);
         now = advanceTo(now);
+        if (!wroteSinceLastRead) {
+            burstStartedAt = now;
+            inFlightAtBurstStart = !inFlight.isEmpty();
+        }
         queuedBytes += bytes;
         WriteReason why = transmit(now);
         wroteSinceLastRead = true;
@@ -167,8 +177,11 @@ public final class ConnectionModel {
      * but the answer's time is then a plain round trip, to learn the path from.
      */
     public ReadOutcome onReadEnd(long now, long bytes, boolean sentAsWritten) {
+        long rttBefore = rtt.nanos();   // this read's own answer may not explain its wait away
         long waited = endRead(now, bytes, sentAsWritten) - readStartedAt;
-        return new ReadOutcome(lastPrediction, waited, confirms(lastPrediction, waited));
+        // A fix sent it at once: whatever the read waited (a round trip, a coalescer's short delay), Nagle did not
+        // hold it, so it confirms nothing; the prediction still says what the application's own settings would do.
+        return new ReadOutcome(lastPrediction, waited, !sentAsWritten && confirms(lastPrediction, waited, rttBefore));
     }
 
     /** The same as {@link #onReadEnd}, for a caller that will not report this read: nothing allocated. */
@@ -451,14 +464,17 @@ public final class ConnectionModel {
      */
     private void learnRtt(long answer, StallPrediction predicted, boolean sentAsWritten) {
         if (!heldSinceLastRead || sentAsWritten) {
-            rtt.answeredUnheld(answer);
+            rtt.answered(answer);
             return;
         }
+        rtt.answeredAfterHold(answer);
         long heldBehind = lastWriteAt - blockerSentAt;
-        // Counted through the hold only when the segment it waited behind left close to the last write: the
-        // model's own timeline says when that was, and after gaps between writes it may be off by more than the
-        // bound could stand (an RTT learnt too short is worse than one learnt too long).
-        if (predicted != null && predicted.held() && heldBehind <= answer / HELD_BOUND_MAX_SHARE
+        long span = lastWriteAt - burstStartedAt;
+        // Counted through the hold only for a burst written back to back after its answer left nothing in flight:
+        // the model's own timeline says which segment held the tail and when that left, and after gaps between
+        // writes it may be wrong; an RTT learnt too short is worse than one learnt too long.
+        if (predicted != null && predicted.held() && !inFlightAtBurstStart
+                && heldBehind <= answer / HELD_BOUND_MAX_SHARE && span <= answer / HELD_BOUND_MAX_SHARE
                 && (predicted.kind() == HoldKind.NAGLE_HOLD || answer < profile.delayedAckNanos())) {
             rtt.answeredHeld(answer, heldBehind);
         }
@@ -470,10 +486,10 @@ public final class ConnectionModel {
      * its upper bound, which would be something else). So a read that takes about one round trip (a stall a fix
      * removed) never confirms one.
      */
-    private boolean confirms(StallPrediction predicted, long waited) {
+    private boolean confirms(StallPrediction predicted, long waited, long rttNanos) {
         if (predicted == null || !predicted.held()) return false;
-        long beyondPath = waited - rtt.nanos();
+        long beyondPath = waited - rttNanos;
         return beyondPath > 0 && beyondPath >= CONFIRM_LOW * predicted.stallNanos()
-                && waited <= CONFIRM_HIGH * predicted.upperBoundNanos() + rtt.nanos();
+                && waited <= CONFIRM_HIGH * predicted.upperBoundNanos() + rttNanos;
     }
 }

@@ -10,7 +10,12 @@ public enum HoldKind {
      */
     NAGLE_HOLD("nagle-hold"),
     /** Nagle holds the tail behind a segment whose ACK the peer delays: the write-write-read stall. */
-    DELAYED_ACK("write-write-read");
+    DELAYED_ACK("write-write-read"),
+    /**
+     * The mirror case: the peer's Nagle holds the rest of its request behind a piece whose ACK <em>our</em> side
+     * delays. Seen by the receiver: its read waits our delayed-ACK timer plus about one round trip.
+     */
+    INBOUND_DELAYED_ACK("inbound-write-write-read");
 
     private final String label;
 

@@ -15,6 +15,11 @@ import java.util.Arrays;
  *   <li><b>aGuessGivesWayToTheFirstAnswer</b>: with no connect time (an accepted connection, or one first seen
  *       mid-life) the estimate starts from a guess, and the first answer replaces it, up as well as down: a guess
  *       that was too low must not stick.</li>
+ *   <li><b>everyAnswerIsABound</b>: an answer {@code A} after our last write bounds the RTT by {@code A}, held or
+ *       not: the last byte had to reach the peer and the answer come back. After a hold the bound is loose (a
+ *       delayed-ACK stall's answer is the timer plus two round trips), so it is taken only when it lowers the
+ *       estimate (or replaces a guess): a connection that stalls on every request would otherwise push its good
+ *       bounds out of the window.</li>
  *   <li><b>theFastestRecentBoundWins</b>: the estimate is the minimum of the last {@value #WINDOW} bounds.</li>
  *   <li><b>anOldFastBoundAgesOut</b>: a bound older than the last {@value #WINDOW} leaves the window, so the
  *       estimate rises when the path got slower (or a first bound was lucky).</li>
@@ -64,9 +69,20 @@ public final class RttEstimate {
         return source;
     }
 
-    /** The peer answered a write of ours that nothing held, {@code nanos} after the write. */
-    public void answeredUnheld(long nanos) {
+    /**
+     * The peer answered {@code nanos} after our last write: the last byte went out, reached it, and the answer came
+     * back, whatever Nagle held on the way. Always a bound; a loose one when something was held.
+     */
+    public void answered(long nanos) {
         bound(nanos);
+    }
+
+    /**
+     * The peer answered {@code nanos} after our last write, though Nagle held something of the request: a loose
+     * bound, taken only if it is below the estimate.
+     */
+    public void answeredAfterHold(long nanos) {
+        if (nanos < estimate || (source == Source.GUESS && count == 0)) bound(nanos);
     }
 
     /**

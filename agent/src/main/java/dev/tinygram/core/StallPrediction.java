@@ -20,17 +20,25 @@ public record StallPrediction(HoldKind kind, long stallNanos, long expectedNanos
                               long blockingSegmentBytes, boolean peerInteractive, int peerRcvMss,
                               long delayedAckNanos) {
 
+    /** An inbound stall that happened: the peer's {@code restBytes} waited behind its {@code pieceBytes}. */
+    public static StallPrediction inbound(long expectedNanos, long restBytes, long pieceBytes, int mss,
+                                          long delayedAckNanos, long maxDelayedAckNanos) {
+        return new StallPrediction(HoldKind.INBOUND_DELAYED_ACK, expectedNanos, expectedNanos,
+                expectedNanos + maxDelayedAckNanos - delayedAckNanos, restBytes, pieceBytes, true, mss,
+                delayedAckNanos);
+    }
+
     static StallPrediction none(long heldBytes, boolean peerInteractive, int peerRcvMss, long delayedAckNanos) {
         return new StallPrediction(HoldKind.NONE, 0, 0, 0, heldBytes, 0, peerInteractive, peerRcvMss,
                 delayedAckNanos);
     }
 
-    /** The read waits for a delayed ACK: the write-write-read stall. */
+    /** The read waits for the peer's delayed ACK: the write-write-read stall. */
     public boolean stall() {
         return kind == HoldKind.DELAYED_ACK;
     }
 
-    /** The read waits for held bytes at all: a delayed-ACK stall, or a Nagle hold of about one round trip. */
+    /** The read waits for held bytes at all: a delayed-ACK stall (either way), or a Nagle hold of about one RTT. */
     public boolean held() {
         return kind != HoldKind.NONE;
     }
@@ -52,6 +60,12 @@ public record StallPrediction(HoldKind kind, long stallNanos, long expectedNanos
         if (kind == HoldKind.NONE) {
             return heldBytes == 0 ? "nothing held: every byte written has left"
                     : heldBytes + " B held, but the read will not wait for them";
+        }
+        if (kind == HoldKind.INBOUND_DELAYED_ACK) {
+            return String.format(Locale.ROOT, "the peer's next %d B waited behind its %d B piece for our ACK: this"
+                    + " side is interactive and had nothing to send before the whole request, so its ACK waited for"
+                    + " the %.0f ms delayed-ACK timer, and the peer's Nagle held the rest until it came",
+                    heldBytes, blockingSegmentBytes, delayedAckNanos / 1e6);
         }
         if (kind == HoldKind.NAGLE_HOLD) {
             return String.format(Locale.ROOT, "%d B held behind an unacknowledged %d B segment until its ACK comes"

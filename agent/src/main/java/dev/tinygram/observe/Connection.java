@@ -5,6 +5,7 @@ import dev.tinygram.conn.FixAction;
 import dev.tinygram.conn.Role;
 import dev.tinygram.core.Burst;
 import dev.tinygram.core.ConnectionModel;
+import dev.tinygram.core.InboundModel;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
 import java.time.Instant;
@@ -27,6 +28,8 @@ public final class Connection {
     private final Endpoint endpoint;
     private final Role role;
     private final ConnectionModel model;
+    /** The mirror case: the peer's pieces and our own delayed ACK. */
+    private final InboundModel inbound;
     private final CallSites callSites;
 
     private boolean appNodelay;
@@ -47,6 +50,7 @@ public final class Connection {
         this.endpoint = endpoint;
         this.role = role;
         this.model = model;
+        this.inbound = new InboundModel(model.profile(), model.mss(), role.seenFromStart());
         this.callSites = callSites;
         this.appNodelay = endpoint.nodelay();
     }
@@ -56,6 +60,7 @@ public final class Connection {
     }
 
     public synchronized void write(long now, long bytes, FixAction action) {
+        if (burstWrites == 0) inbound.onOwnWrite(now);
         boolean held = model.onWriteHeld(now, bytes);
         if (burstWrites < MAX_BURST_SIZES) {
             if (burstWrites == burst.length) burst = Arrays.copyOf(burst, burst.length * 2);
@@ -81,6 +86,7 @@ public final class Connection {
     public synchronized StallPrediction readStart(long now) {
         if (reading) return null;
         reading = true;
+        if (burstWrites == 0) inbound.onReadStart(now, model.rttNanos());
         return model.onReadStart(now);
     }
 
@@ -90,12 +96,13 @@ public final class Connection {
      */
     public synchronized Finding readEnd(long now, long bytes, FixAction action) {
         if (!reading) readStart(now);
-        Finding finding = null;
+        Finding finding = burstWrites == 0 ? inboundEnd(now, bytes, action) : null;
         if (heldWrite != null && burstWrites > 1) {
+            long rttUsed = model.rttNanos();   // what the prediction and the judgement of this read used
             ReadOutcome outcome = model.onReadEnd(now, bytes, action.fixed());
             long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
             finding = new Finding(Instant.now(), endpoint, role, burstNodelay || action.fixed(), sizes, outcome,
-                    heldWrite.stack(), heldWrite.site(), model.mss(), model.rttNanos(), action);
+                    heldWrite.stack(), heldWrite.site(), model.mss(), rttUsed, action);
         } else {
             model.onReadEndUnreported(now, bytes, action.fixed());
         }
@@ -104,6 +111,23 @@ public final class Connection {
         burstWrites = 0;
         heldWrite = null;
         return finding;
+    }
+
+    /**
+     * A read with no write of ours before it ended: if it waited for our own delayed ACK (the peer's Nagle holding
+     * the rest of its request), that is an inbound finding, at the read's call site. Only confirmed ones: until the
+     * read ends, a merely slow peer looks the same.
+     */
+    private Finding inboundEnd(long now, long bytes, FixAction action) {
+        InboundModel.InboundOutcome o = inbound.onReadEnd(now, bytes, model.rttNanos());
+        if (o == null || !o.confirmed()) return null;
+        InboundModel.InboundPrediction p = o.prediction();
+        StallPrediction stall = StallPrediction.inbound(p.expectedNanos(), bytes, p.pieceBytes(), model.mss(),
+                p.delayedAckNanos(), model.profile().maxDelayedAckNanos());
+        List<StackTraceElement> stack = callSites.capture();
+        return new Finding(Instant.now(), endpoint, role, appNodelay, o.pieces(),
+                new ReadOutcome(stall, o.waitNanos(), true), stack, CallSites.callSite(stack), model.mss(),
+                model.rttNanos(), action);
     }
 
     /** The application set TCP_NODELAY. */

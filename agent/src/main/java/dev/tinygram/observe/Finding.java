@@ -17,7 +17,8 @@ import java.util.List;
  * @param endpoint   the connection
  * @param role       which end of it this JVM is
  * @param nodelay    TCP_NODELAY when the burst was written
- * @param writes     the sizes of the burst's writes, in order
+ * @param writes     the sizes of the burst's writes, in order; for an inbound finding, the sizes of the peer's
+ *                   pieces as the reads returned them
  * @param outcome    the core's prediction and the measured wait
  * @param stack      where the first held write of the burst was made
  * @param callSite   the first frame of it outside the JDK and the agent, as {@link CallSites#callSite} gives it

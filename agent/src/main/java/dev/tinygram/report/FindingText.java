@@ -14,6 +14,7 @@ final class FindingText {
 
     static String describe(Finding f) {
         StallPrediction p = f.outcome().prediction();
+        if (p.kind() == HoldKind.INBOUND_DELAYED_ACK) return inbound(f, p);
         boolean nagleHold = p.kind() == HoldKind.NAGLE_HOLD;
         String what = nagleHold
                 ? String.format(Locale.ROOT, "%d B held by Nagle for about one round trip (rtt %.1f ms, mss %d B),"
@@ -35,6 +36,28 @@ final class FindingText {
                 nagleHold ? "hold" : "stall", p.stallMs(), p.upperBoundMs(), f.outcome().waitMs(),
                 f.outcome().confirmed() ? " (confirmed)" : " (not confirmed: the read waited less)", hint);
     }
+
+    private static String inbound(Finding f, StallPrediction p) {
+        return String.format(Locale.ROOT, "inbound write-write-read stall at %s on %s %s <- %s: the peer's request"
+                + " arrived as %s B, its last %d B held by the peer's Nagle behind our delayed ACK; measured wait"
+                + " %.1f ms (predicted %.1f ms)%s. Fix: %s", f.callSite(), f.endpoint().api().label(),
+                Endpoint.text(f.endpoint().local()), Endpoint.text(f.endpoint().remote()), Arrays.toString(f.writes()),
+                p.heldBytes(), f.outcome().waitMs(), p.stallMs(),
+                f.action().fixed() ? " (tinygram: " + f.action().label() + ")" : "", hint(f));
+    }
+
+    /** The fix, in one sentence, by kind: what the report's {@code hint} says. */
+    static String hint(Finding f) {
+        switch (f.kind()) {
+            case INBOUND_DELAYED_ACK: return INBOUND_HINT;
+            case NAGLE_HOLD: return NAGLE_HOLD_HINT;
+            default: return FIX_HINT;
+        }
+    }
+
+    /** Our ACK is what the peer waits for: send it at once on this side, or stop splitting on the peer's. */
+    static final String INBOUND_HINT = "run tinygram with quickack=flagged (or quickack=all) on this side, so its"
+            + " ACK goes at once; or, on the peer's side, set TCP_NODELAY or write each request with one write";
 
     static final String FIX_HINT = "write the message with one write (or a buffered stream flushed once), or "
             + "call setTcpNoDelay(true) on this connection; without a code change, run tinygram with mode=coalesce";

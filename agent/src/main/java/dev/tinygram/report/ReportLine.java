@@ -33,6 +33,7 @@ final class ReportLine {
                 .put("observedWaitMs", f.outcome().waitMs())
                 .put("confirmed", f.outcome().confirmed())
                 .put("reason", p.reason())
+                .put("hint", FindingText.hint(f))
                 .put("callSite", f.callSite())
                 .putRaw("stack", Json.array(stack))
                 .put("mode", mode)

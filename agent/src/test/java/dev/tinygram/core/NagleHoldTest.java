@@ -37,6 +37,12 @@ class NagleHoldTest {
         fixed.onWrite(0, 3000);
         fixed.onReadStart(0);
         assertFalse(fixed.onReadEnd(ms(20.5), 50, true).confirmed(), "a fix sent it at once: one round trip");
+        ConnectionModel slowerFix = connected(Profile.LINUX, MSS, 20, false);
+        slowerFix.onWrite(0, 3000);
+        slowerFix.onWrite(0, 3000);
+        slowerFix.onReadStart(0);
+        assertFalse(slowerFix.onReadEnd(ms(24.5), 50, true).confirmed(),
+                "a fix sent it at once: a coalescer's own short delay is not the hold");
     }
 
     @Test

@@ -1,0 +1,118 @@
+package dev.tinygram.core;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The mirror case, seen from the receiving side: a peer writes a request in pieces with Nagle on, and our own
+ * delayed ACK holds its second piece. A read returns a small piece; the next read, with no write of ours between,
+ * waits until our delayed-ACK timer fires, the ACK reaches the peer, and the rest comes back: our timer plus about
+ * one round trip.
+ *
+ * <p>Our side's ACK mode follows the same Linux rules as the peer's in {@link ConnectionModel}, applied to us:
+ * <ul>
+ *   <li>a new connection starts in quick-ack mode (not interactive); one seen mid-life is taken as interactive;</li>
+ *   <li>we turn interactive when we write within our delayed-ACK time of the data we last read
+ *       ({@code tcp_event_data_sent});</li>
+ *   <li>we leave interactive mode when our delayed-ACK timer fires with nothing of ours to ride on: a read that
+ *       waited that long proves it ({@code tcp_delack_timer_handler});</li>
+ *   <li>only a piece smaller than one MSS can be the start of such a stall: two full-sized segments are ACKed at
+ *       once, and a sender's Nagle never holds a full segment.</li>
+ * </ul>
+ * A slow peer looks the same until the read ends, so a stall is only <em>confirmed</em> by a wait near the
+ * predicted one: at least most of our timer beyond the round trip, and not much past timer plus round trip (a peer
+ * that sends its rest 100 ms later was slow, not held). Pure: time is passed in; not thread-safe.
+ */
+public final class InboundModel {
+    /** Confirmed only if the wait is at most this much past the predicted one: a slower rest was the peer's. */
+    static final long CONFIRM_SLACK_NANOS = 25_000_000;
+    private static final int MAX_PIECES = 64;
+
+    private final Profile profile;
+    private final int mss;
+    private boolean interactive;
+    private long lastDataAt = Long.MIN_VALUE;
+    private long lastPieceBytes;
+    private boolean wroteSinceData = true;
+    private long[] pieces = new long[4];
+    private int pieceCount;
+    private InboundPrediction pending;
+
+    /** @param fresh a connection from its start (our side quick-acks at first), not one first seen mid-life */
+    public InboundModel(Profile profile, int mss, boolean fresh) {
+        this.profile = Objects.requireNonNull(profile, "profile");
+        this.mss = mss;
+        // Without Linux's pingpong mode, a receiver delays the ACK of a lone small segment from the start.
+        this.interactive = !fresh || !profile.hasPingpongMode();
+    }
+
+    /** What one read that started after a piece predicts. */
+    public record InboundPrediction(long pieceBytes, long startedAt, long expectedNanos, long delayedAckNanos) {}
+
+    /** How a predicted read ended. */
+    public record InboundOutcome(InboundPrediction prediction, long[] pieces, long waitNanos, boolean confirmed) {}
+
+    /** We wrote: whatever the peer sent so far was a whole message, answered. */
+    public void onOwnWrite(long now) {
+        if (lastDataAt != Long.MIN_VALUE && !wroteSinceData
+                && DelayedAckRule.answersQuickly(now - lastDataAt, profile.delayedAckNanos())) {
+            interactive = true;
+        }
+        wroteSinceData = true;
+        pieceCount = 0;
+        pending = null;
+    }
+
+    /**
+     * A read starts. It waits for our delayed ACK when the last thing read was a small piece, nothing of ours went
+     * out since, and our side is interactive: the peer's Nagle holds the rest until our ACK.
+     */
+    public InboundPrediction onReadStart(long now, long rttNanos) {
+        pending = null;
+        if (wroteSinceData || pieceCount == 0 || !interactive || lastPieceBytes >= mss) return null;
+        long ackFires = lastDataAt + profile.delayedAckNanos();
+        long restArrives = ackFires + rttNanos;
+        if (restArrives <= now) return null;
+        pending = new InboundPrediction(lastPieceBytes, now, restArrives - now, profile.delayedAckNanos());
+        return pending;
+    }
+
+    /**
+     * A read ended with {@code bytes} (&gt; 0: data). Returns the outcome of a predicted read, confirmed or not, or
+     * null if none was predicted.
+     */
+    public InboundOutcome onReadEnd(long now, long bytes, long rttNanos) {
+        InboundPrediction p = pending;
+        pending = null;
+        if (bytes <= 0) return null;
+        InboundOutcome outcome = null;
+        if (p != null) {
+            long waited = Math.max(0, now - p.startedAt());
+            boolean confirmed = waited - rttNanos >= 3 * p.delayedAckNanos() / 4
+                    && waited <= p.expectedNanos() + CONFIRM_SLACK_NANOS;
+            if (waited >= p.delayedAckNanos() && profile.hasPingpongMode()) interactive = false;
+            addPiece(bytes);
+            outcome = new InboundOutcome(p, Arrays.copyOf(pieces, Math.min(pieceCount, MAX_PIECES)), waited,
+                    confirmed);
+        } else {
+            if (wroteSinceData) pieceCount = 0;
+            addPiece(bytes);
+        }
+        wroteSinceData = false;
+        lastDataAt = now;
+        lastPieceBytes = bytes;
+        return outcome;
+    }
+
+    public boolean interactive() {
+        return interactive;
+    }
+
+    private void addPiece(long bytes) {
+        if (pieceCount < MAX_PIECES) {
+            if (pieceCount == pieces.length) pieces = Arrays.copyOf(pieces, pieces.length * 2);
+            pieces[pieceCount] = bytes;
+        }
+        pieceCount++;
+    }
+}
