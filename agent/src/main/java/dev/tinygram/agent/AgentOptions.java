@@ -3,6 +3,7 @@ package dev.tinygram.agent;
 import dev.tinygram.core.Profile;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.HostPortPattern;
+import dev.tinygram.fix.QuickackScope;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
     static final String PROPERTY_PREFIX = "tinygram.";
     static final Set<String> LOG_LEVELS = Set.of("off", "error", "warn", "info", "debug", "trace");
     static final List<String> KEYS = List.of("mode", "report", "log", "profile", "mss", "stackDepth", "scope",
-            "include", "exclude", "maxDelay", "coalesceBytes", "minStall");
+            "include", "exclude", "maxDelay", "coalesceBytes", "minStall", "quickack");
     /** Default coalescing delay bound; the README gives the measurement behind it. */
     static final long DEFAULT_MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How the MSS is chosen when not set: what the start-up line says. */
@@ -90,7 +91,9 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
             FixPolicy fix = new FixPolicy(mode == Mode.NODELAY || mode == Mode.COALESCE, mode == Mode.COALESCE,
                     flaggedOnly, patterns("include"), patterns("exclude"),
                     duration("maxDelay", DEFAULT_MAX_DELAY_NANOS, TimeUnit.MICROSECONDS.toNanos(50)),
-                    number("coalesceBytes", 0, 64, 1 << 20));
+                    number("coalesceBytes", 0, 64, 1 << 20),
+                    QuickackScope.valueOf(choice("quickack", "off", "off", "flagged", "all")
+                            .toUpperCase(Locale.ROOT)));
             return new AgentOptions(mode, values.containsKey("report") ? Path.of(nonEmpty("report")) : null,
                     choice("log", "info", LOG_LEVELS.toArray(new String[0])), profile(),
                     number("mss", 0, 88, 65535), number("stackDepth", 32, 1, 1024), fix,
@@ -172,7 +175,7 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
         }
         FixPolicy newFix = new FixPolicy(newMode == Mode.NODELAY || newMode == Mode.COALESCE,
                 newMode == Mode.COALESCE, fix.flaggedOnly(), fix.include(), fix.exclude(), fix.maxDelayNanos(),
-                fix.coalesceBytes());
+                fix.coalesceBytes(), fix.quickack());
         return new AgentOptions(newMode, report, logLevel, profile, mss, stackDepth, newFix, minStallNanos);
     }
 
@@ -181,7 +184,8 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
         String fixes = !fix.fixes() ? "" : (fix.flaggedOnly() ? ", scope=flagged" : "")
                 + (fix.include().isEmpty() ? "" : ", include=" + fix.include())
                 + (fix.exclude().isEmpty() ? "" : ", exclude=" + fix.exclude())
-                + (fix.coalesce() ? ", maxDelay=" + TimeUnit.NANOSECONDS.toMicros(fix.maxDelayNanos()) + "us" : "");
+                + (fix.coalesce() ? ", maxDelay=" + TimeUnit.NANOSECONDS.toMicros(fix.maxDelayNanos()) + "us" : "")
+                + (fix.quickack() != QuickackScope.OFF ? ", quickack=" + fix.quickack().label() : "");
         return "mode=" + mode.label() + fixes + ", profile=" + profile.name() + ", mss=" + (mss == 0 ? AUTO_MSS : mss)
                 + ", minStall=" + TimeUnit.NANOSECONDS.toMicros(minStallNanos) + "us"
                 + ", report=" + (report == null ? "none" : report) + ", log=" + logLevel;

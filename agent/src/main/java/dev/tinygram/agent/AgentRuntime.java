@@ -95,7 +95,8 @@ final class AgentRuntime {
         base.findings().setMinStallNanos(options.minStallNanos());
         CallSites callSites = new CallSites(options.stackDepth());
         Fixer.Context context = new Fixer.Context(base.notices(), callSites::capture, System::nanoTime,
-                base.streams());
+                base.streams(), base.quickack());
+        base.sayIfQuickackUnsupported(options);
         Fixer fixer = new Fixer(1, options.fix(), coalescingFor(base, options, null), context);
         Tracker tracker = new Tracker(new Tracker.Settings(options.profile(), options.mss(), options.stackDepth()),
                 new Endpoints(), base.findings(), System::nanoTime, fixer, AgentRuntime::standDown);
@@ -138,6 +139,7 @@ final class AgentRuntime {
         base.findings().setMinStallNanos(options.minStallNanos());
         Coalescing oldKit = before.coalescing();
         Fixer fixer = before.tracker().fixer().next(options.fix(), coalescingFor(base, options, oldKit));
+        base.sayIfQuickackUnsupported(options);
         Tracker next = before.tracker().withFixer(fixer);
         if (!next.takeOverFrom(before.tracker())) return;   // stood down meanwhile: it stays down
         current = new Running(base, options, before.hooks(), next);

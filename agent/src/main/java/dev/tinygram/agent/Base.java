@@ -1,6 +1,8 @@
 package dev.tinygram.agent;
 
 import dev.tinygram.fix.CoalesceStats;
+import dev.tinygram.fix.Quickack;
+import dev.tinygram.fix.QuickackScope;
 import dev.tinygram.fix.SendThreads;
 import dev.tinygram.fix.SocketStreams;
 import dev.tinygram.report.Findings;
@@ -11,16 +13,22 @@ import org.slf4j.Logger;
 /**
  * What lives as long as the JVM once the agent first started, across detach and attach: the instrumentation, the
  * log (its level is the first start's), the findings and coalescing counters that JMX and the summary read, and
- * the send threads, and the way from a flushed stream to its socket.
+ * the send threads, the way from a flushed stream to its socket, and the TCP_QUICKACK setter (null where the
+ * platform has none).
  */
 record Base(Instrumentation instrumentation, Logger log, Findings findings, FixNoticeLog notices,
-            CoalesceStats coalesceStats, SendThreads senders, SocketStreams streams) {
+            CoalesceStats coalesceStats, SendThreads senders, SocketStreams streams, Quickack quickack) {
 
     /** After the bridge is injected: it opens java.net to the agent, which {@link SocketStreams} reads. */
     static Base create(Instrumentation inst, AgentOptions options) {
         Logger log = AgentLog.create(options.logLevel());
         Findings findings = new Findings(log, null, options.mode().label(), System::nanoTime);
         return new Base(inst, log, findings, new FixNoticeLog(log, findings::mode), new CoalesceStats(),
-                new SendThreads(), new SocketStreams());
+                new SendThreads(), new SocketStreams(), Quickack.load());
+    }
+
+    /** quickack= asked for on a platform without TCP_QUICKACK: said once per start, and nothing changes. */
+    void sayIfQuickackUnsupported(AgentOptions options) {
+        if (quickack == null && options.fix().quickack() != QuickackScope.OFF) log.warn(Quickack.UNSUPPORTED);
     }
 }

@@ -17,6 +17,8 @@ public final class ConnectionFix {
     private int coalescerBound;
     private boolean appNodelay;
     private volatile Fixer settledBy;
+    /** An inbound stall was found here: quickack=flagged re-arms TCP_QUICKACK from now on. */
+    private volatile boolean inboundFlagged;
 
     public ConnectionFix(Endpoint endpoint) {
         this.endpoint = endpoint;
@@ -26,6 +28,15 @@ public final class ConnectionFix {
     /** What tinygram does on this connection now. */
     public FixAction action() {
         return action;
+    }
+
+    /** Whether an inbound stall was found on this connection. */
+    public boolean inboundFlagged() {
+        return inboundFlagged;
+    }
+
+    void flagInbound() {
+        inboundFlagged = true;
     }
 
     /** Whether {@code fixer} has set this connection up already. */

@@ -13,12 +13,20 @@ import java.util.List;
  * @param exclude       never act on remotes matching one of these
  * @param maxDelayNanos the longest a coalesced byte waits before it is sent anyway
  * @param coalesceBytes the buffer bound; 0 means one MSS
+ * @param quickack      where TCP_QUICKACK is re-armed after every read (any mode; include and exclude apply)
  */
 public record FixPolicy(boolean nodelay, boolean coalesce, boolean flaggedOnly, List<HostPortPattern> include,
-                        List<HostPortPattern> exclude, long maxDelayNanos, int coalesceBytes) {
+                        List<HostPortPattern> exclude, long maxDelayNanos, int coalesceBytes,
+                        QuickackScope quickack) {
+
+    /** Without quickack. */
+    public FixPolicy(boolean nodelay, boolean coalesce, boolean flaggedOnly, List<HostPortPattern> include,
+                     List<HostPortPattern> exclude, long maxDelayNanos, int coalesceBytes) {
+        this(nodelay, coalesce, flaggedOnly, include, exclude, maxDelayNanos, coalesceBytes, QuickackScope.OFF);
+    }
 
     public static FixPolicy none() {
-        return new FixPolicy(false, false, false, List.of(), List.of(), 0, 0);
+        return new FixPolicy(false, false, false, List.of(), List.of(), 0, 0, QuickackScope.OFF);
     }
 
     public boolean fixes() {
@@ -28,6 +36,15 @@ public record FixPolicy(boolean nodelay, boolean coalesce, boolean flaggedOnly, 
     /** Whether the fix applies to this connection's remote end. */
     public boolean appliesTo(Endpoint endpoint) {
         if (!fixes()) return false;
+        return matches(endpoint);
+    }
+
+    /** Whether quickack= applies to this connection's remote end (in any mode). */
+    public boolean quickackAppliesTo(Endpoint endpoint) {
+        return quickack != QuickackScope.OFF && matches(endpoint);
+    }
+
+    private boolean matches(Endpoint endpoint) {
         String remote = Endpoint.text(endpoint.remote());
         for (HostPortPattern p : exclude) {
             if (p.matches(remote)) return false;

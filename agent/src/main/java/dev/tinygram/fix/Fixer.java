@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  * nodelay, scope=flagged  | TCP_NODELAY on at its first predicted stall | given back its own TCP_NODELAY
  * coalesce, a Socket      | a coalescer, and TCP_NODELAY on           | given back its own TCP_NODELAY
  * coalesce, a channel     | TCP_NODELAY on (said once)                | given back its own TCP_NODELAY
+ * quickack=all (any mode) | TCP_QUICKACK re-armed after every read    | -
+ * quickack=flagged        | the same, from its first inbound stall on | -
  * </pre>
  * Where tinygram sets TCP_NODELAY, an application turning it off is undone at once, and said once per call site.
  */
@@ -32,12 +34,18 @@ public final class Fixer {
      * @param callerStack where the application is, for a notice that names its call site
      * @param clock       the coalescers' clock
      * @param streams     the way from a flushed stream to its socket, or null where nothing is ever coalesced
+     * @param quickack    the TCP_QUICKACK setter, or null where the platform has none
      */
     public record Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
-                          SocketStreams streams) {
+                          SocketStreams streams, Quickack quickack) {
 
         /** For a fixer that never coalesces and has nothing to say. */
-        public static final Context SILENT = new Context(null, List::of, System::nanoTime, null);
+        public static final Context SILENT = new Context(null, List::of, System::nanoTime, null, null);
+
+        public Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
+                       SocketStreams streams) {
+            this(notices, callerStack, clock, streams, null);
+        }
     }
 
     private final long generation;
@@ -124,6 +132,22 @@ public final class Fixer {
             if (coalescing != null) context.notices().coalesceFallback(f.endpoint);
             f.fixedWith(FixAction.NODELAY);
         }
+    }
+
+    /** An inbound stall was found: quickack=flagged re-arms TCP_QUICKACK on this connection from now on. */
+    public void inboundFound(ConnectionFix f) {
+        f.flagInbound();
+    }
+
+    /**
+     * A read returned data. With quickack= on this connection, TCP_QUICKACK is set again now: an ACK the kernel
+     * is delaying for what was just read goes at once, and a peer's Nagle holding the rest of its request lets it
+     * go a round trip later instead of after our delayed-ACK timer.
+     */
+    public void readEnded(Object socket, ConnectionFix f) {
+        Quickack q = context.quickack();
+        if (q == null || !policy.quickackAppliesTo(f.endpoint)) return;
+        if (policy.quickack() == QuickackScope.ALL || f.inboundFlagged()) q.arm(socket);
     }
 
     /** scope=flagged: a predicted stall turns TCP_NODELAY on, which also pushes the held bytes out now. */

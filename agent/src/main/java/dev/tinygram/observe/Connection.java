@@ -86,7 +86,7 @@ public final class Connection {
     public synchronized StallPrediction readStart(long now) {
         if (reading) return null;
         reading = true;
-        if (burstWrites == 0) inbound.onReadStart(now, model.rttNanos());
+        inbound.onReadStart(now, model.rttNanos());   // it knows whether we wrote since the peer's last piece
         return model.onReadStart(now);
     }
 
@@ -96,7 +96,7 @@ public final class Connection {
      */
     public synchronized Finding readEnd(long now, long bytes, FixAction action) {
         if (!reading) readStart(now);
-        Finding finding = burstWrites == 0 ? inboundEnd(now, bytes, action) : null;
+        Finding finding = inboundEnd(now, bytes, action);   // every read: the first piece of a request too
         if (heldWrite != null && burstWrites > 1) {
             long rttUsed = model.rttNanos();   // what the prediction and the judgement of this read used
             ReadOutcome outcome = model.onReadEnd(now, bytes, action.fixed());

@@ -6,6 +6,7 @@ import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.Endpoints;
 import dev.tinygram.conn.Role;
 import dev.tinygram.core.ConnectionModel;
+import dev.tinygram.core.HoldKind;
 import dev.tinygram.core.RttEstimate;
 import dev.tinygram.core.Profile;
 import dev.tinygram.core.StallPrediction;
@@ -168,9 +169,11 @@ public final class Tracker implements EventSink {
         selectWaits.answered(connection);
         Finding finding = t.watch.readEnd(now, bytes, t.fix.action());
         if (finding != null) {
+            if (finding.kind() == HoldKind.INBOUND_DELAYED_ACK) fixer.inboundFound(t.fix);
             connections.findingRecorded();
             findings.record(finding);
         }
+        if (bytes > 0) fixer.readEnded(connection, t.fix);
     }
 
     @Override

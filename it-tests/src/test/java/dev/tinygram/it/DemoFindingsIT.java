@@ -69,6 +69,12 @@ class DemoFindingsIT {
         // split-response stalls on the connection its server accepted; the others on one their client opened
         String role = demo.demoClass().equals("SplitResponse") ? "server" : "client";
         for (JsonNode f : findings) {
+            if (f.get("kind").asText().equals("inbound-write-write-read")) {
+                // the demo's other end, in the same JVM, waited for the held rest: the same stall, seen inbound
+                assertNotEquals(role, f.get("role").asText(), f.toString());
+                assertTrue(f.get("confirmed").asBoolean(), f.toString());
+                continue;
+            }
             assertEquals(role, f.get("role").asText(), f.toString());
             assertEquals("write-write-read", f.get("kind").asText());
             assertEquals("observe", f.get("mode").asText());
