@@ -20,6 +20,7 @@ public final class Demos {
             new NioClient(),
             new TlsClient(),
             new VirtualThreads(),
+            new InboundStall(),
             new BulkStream(),
             new Interactive(),
             new WwrClientNoDelay(),

@@ -14,15 +14,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Runs every demo (except wwr-client-nodelay) in child JVMs, once without the agent and once with
- * {@code -javaagent:<agent>=report=<file>} (observe mode), and prints a side-by-side table.
+ * Runs every demo (except wwr-client-nodelay) in child JVMs: without the agent, with it observing
+ * ({@code -javaagent:<agent>=report=<file>}), and with it fixing (mode=coalesce, or the demo's own fix:
+ * quickack=flagged for inbound-stall), and prints a side-by-side table.
  */
 final class Tour implements Demo {
     static final int DEFAULT_TIMEOUT_S = 60;
-    private static final Pattern WWR_FINDING = Pattern.compile("\"kind\"\\s*:\\s*\"write-write-read\"");
+    private static final Pattern WWR_FINDING =
+            Pattern.compile("\"kind\"\\s*:\\s*\"(inbound-)?write-write-read\"");
 
-    /** One tour entry: a demo plus its arguments, and whether it is expected to stall. */
-    record Child(String demo, List<String> args, boolean stalls, boolean requestResponse) {
+    /** One tour entry: a demo plus its arguments, whether it is expected to stall, and the agent's fix for it. */
+    record Child(String demo, List<String> args, boolean stalls, boolean requestResponse, String fix) {
+        Child(String demo, List<String> args, boolean stalls, boolean requestResponse) {
+            this(demo, args, stalls, requestResponse, "mode=coalesce");
+        }
+
         String label() {
             return args.isEmpty() ? demo : demo + " " + String.join(" ", args);
         }
@@ -35,12 +41,13 @@ final class Tour implements Demo {
             new Child("nio-client", List.of("--nonblocking"), true, true),
             new Child("tls-client", List.of(), true, true),
             new Child("virtual-threads", List.of(), true, true),
+            new Child("inbound-stall", List.of(), true, true, "quickack=flagged"),
             new Child("bulk-stream", List.of(), false, false),
             new Child("interactive", List.of(), false, true));
 
     /** Outcome of one child JVM. {@code findings} is null when there was no report file. */
     /** Each demo runs without the agent, with it observing, and with it fixing. */
-    private static final String[] RUN_LABELS = {"without agent", "with agent, observe", "with agent, mode=coalesce"};
+    private static final String[] RUN_LABELS = {"without agent", "with agent, observe", "with agent, fixing"};
     private static final String[] RUN_AGENT_ARGS = {"", "", "mode=coalesce"};
 
     record Run(int exit, boolean timedOut, Map<String, String> result, Integer findings, List<String> stderr) {
@@ -137,14 +144,15 @@ final class Tour implements Demo {
                     err.println("tour: [" + n + "/" + CHILDREN.size() * RUN_LABELS.length + "] " + c.label() + " ("
                             + RUN_LABELS[run] + ")");
                 }
-                pair[run] = runChild(java, launch, c.demo(), args, run == 0 ? null : agent, RUN_AGENT_ARGS[run], timeout);
+                String agentArgs = run == 2 ? c.fix() : RUN_AGENT_ARGS[run];
+                pair[run] = runChild(java, launch, c.demo(), args, run == 0 ? null : agent, agentArgs, timeout);
             }
             runs.add(pair);
         }
 
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"demo", "p50 without agent", "p50 with agent (observe)", "findings", "expected",
-                "p50 with agent (mode=coalesce)"});
+                "p50 with agent fixing (mode=coalesce, or as said)"});
         int failedRuns = 0;
         long findingsTotal = 0;
         boolean anyFindings = false;
@@ -164,7 +172,8 @@ final class Tour implements Demo {
             Run fixed = runs.get(i)[2];
             rows.add(new String[] {c.label(), cell(without), cell(with),
                     with.findings() == null ? "-" : String.valueOf(with.findings()),
-                    c.stalls() ? "stall" : "no stall", cell(fixed)});
+                    c.stalls() ? "stall" : "no stall",
+                    cell(fixed) + (c.fix().equals("mode=coalesce") ? "" : " (" + c.fix() + ")")});
         }
         printTable(out, rows);
         for (int i = 0; i < CHILDREN.size(); i++) {
