@@ -65,7 +65,7 @@ public final class Findings implements FindingSink {
         findings.record(f);
         findings.record(f);
         FindingText.describe(f);
-        ReportLine.of(f, "observe", 1);
+        ReportLine.of(f, "observe", 1, 1);
     }
 
     @Override

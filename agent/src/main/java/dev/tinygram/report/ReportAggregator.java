@@ -36,6 +36,8 @@ final class ReportAggregator {
     private static final class Pending {
         long lastWrittenNanos;
         long count;
+        /** Of those, the ones whose wait confirmed the prediction. */
+        long confirmed;
         Finding latest;
 
         Pending(long now) {
@@ -63,25 +65,29 @@ final class ReportAggregator {
         if (pending == null) {
             Pending raced = byConnectionAndSite.putIfAbsent(key, new Pending(now));
             if (raced == null) {
-                write(f, mode, 1);
+                write(f, mode, 1, f.outcome().confirmed() ? 1 : 0);
                 return true;
             }
             pending = raced;
         }
         Finding toWrite = null;
         long count;
+        long confirmed;
         synchronized (pending) {
             pending.count++;
+            if (f.outcome().confirmed()) pending.confirmed++;
             pending.latest = f;
             count = pending.count;
+            confirmed = pending.confirmed;
             if (now - pending.lastWrittenNanos >= INTERVAL_NANOS) {
                 toWrite = f;
                 pending.count = 0;
+                pending.confirmed = 0;
                 pending.latest = null;
                 pending.lastWrittenNanos = now;
             }
         }
-        if (toWrite != null) write(toWrite, mode, count);
+        if (toWrite != null) write(toWrite, mode, count, confirmed);
         return false;
     }
 
@@ -123,20 +129,23 @@ final class ReportAggregator {
     private void flush(Pending pending, String mode) {
         Finding latest;
         long count;
+        long confirmed;
         synchronized (pending) {
             latest = pending.latest;
             count = pending.count;
+            confirmed = pending.confirmed;
             pending.latest = null;
             pending.count = 0;
+            pending.confirmed = 0;
         }
-        if (latest != null) write(latest, mode, count);
+        if (latest != null) write(latest, mode, count, confirmed);
     }
 
-    private void write(Finding f, String mode, long occurrences) {
+    private void write(Finding f, String mode, long occurrences, long confirmedOccurrences) {
         ReportFile r = report;
         if (r == null || broken) return;
         try {
-            r.write(ReportLine.of(f, mode, occurrences));
+            r.write(ReportLine.of(f, mode, occurrences, confirmedOccurrences));
         } catch (IOException e) {
             broken = true;
             log.error("cannot write the report {} ({}); findings go on to the log only", r.path(), e.toString());

@@ -11,7 +11,8 @@ import java.util.List;
 final class ReportLine {
     private ReportLine() {}
 
-    static String of(Finding f, String mode, long occurrences) {
+    /** A line for {@code occurrences} findings like {@code f}, the latest, of which {@code confirmed} confirmed. */
+    static String of(Finding f, String mode, long occurrences, long confirmed) {
         StallPrediction p = f.outcome().prediction();
         List<String> stack = new ArrayList<>(f.stack().size());
         for (StackTraceElement frame : f.stack()) stack.add(CallSites.format(frame));
@@ -31,7 +32,7 @@ final class ReportLine {
                 .put("predictedWaitMs", p.expectedMs())
                 .put("upperBoundMs", p.upperBoundMs())
                 .put("observedWaitMs", f.outcome().waitMs())
-                .put("confirmed", f.outcome().confirmed())
+                .put("confirmed", confirmed == occurrences)
                 .put("reason", p.reason())
                 .put("hint", FindingText.hint(f))
                 .put("callSite", f.callSite())
@@ -39,6 +40,7 @@ final class ReportLine {
                 .put("mode", mode)
                 .put("action", f.action().label())
                 .put("occurrences", occurrences)
+                .put("confirmedOccurrences", confirmed)
                 .toString();
     }
 }

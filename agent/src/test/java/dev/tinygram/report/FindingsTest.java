@@ -149,6 +149,25 @@ class FindingsTest {
                 "A.run(A.java:1)", 1448, costNanos, FixAction.NONE);
     }
 
+    /** An aggregated line is confirmed only when all it stands for were, and says how many were. */
+    @Test
+    void anAggregatedLineCountsItsConfirmedOccurrences() throws Exception {
+        Path path = dir.resolve("mixed.jsonl");
+        Findings f = findings(ReportFile.open(path));
+        Endpoint e = endpoint(1);
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));    // the first line: confirmed
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 10));    // waited too little: not confirmed
+        f.record(finding(e, "A.run(A.java:1)", true, FixAction.NONE, 41));    // the latest: confirmed
+        f.closed(e);
+        List<String> lines = Files.readAllLines(path);
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("\"confirmed\":true") && lines.get(0).contains("\"confirmedOccurrences\":1"),
+                lines.get(0));
+        assertTrue(lines.get(1).contains("\"occurrences\":3") && lines.get(1).contains("\"confirmedOccurrences\":2")
+                && lines.get(1).contains("\"confirmed\":false"), lines.get(1));
+    }
+
     /** The first-finding check was a get-then-put: two threads could both write a "first" line. */
     @Test
     void racingFirstFindingsYieldExactlyOneFirstLine() throws Exception {

@@ -13,7 +13,7 @@ import java.util.Set;
 public final class Report {
     public static final Set<String> REQUIRED_FIELDS = Set.of("time", "kind", "local", "remote", "api", "nodelay",
             "writes", "heldBytes", "predictedStallMs", "observedWaitMs", "callSite", "stack", "mode", "role", "mss",
-            "rttMs");
+            "rttMs", "hint", "occurrences", "confirmedOccurrences");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Report() {}
