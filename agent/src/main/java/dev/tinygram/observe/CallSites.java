@@ -6,11 +6,15 @@ import java.util.stream.Collectors;
 /**
  * Captures where the application made a write. Used only for the first held write of a burst, the write a
  * stall is blamed on, never for every write.
+ *
+ * <p>A frame is the JDK's when its module is one of the JDK's ({@code java.*}, {@code jdk.*}), not when its
+ * package looks like one: Jakarta Mail's {@code com.sun.mail}, {@code javax.jms} and {@code com.sun.jersey} are
+ * application code on the class path, in the unnamed module. A frame without module information falls back to
+ * its package, and then only to packages nobody but the JDK defines (see {@link #isJdk}).
  */
 public final class CallSites {
     private static final StackWalker WALKER = StackWalker.getInstance();
-    private static final String[] PLATFORM_PREFIXES = {
-        "java.", "javax.", "jdk.", "sun.", "com.sun.",
+    private static final String[] AGENT_PREFIXES = {
         "dev.tinygram.bootstrap.", "dev.tinygram.observe.", "dev.tinygram.agent.", "dev.tinygram.hooks.",
         "dev.tinygram.fix.", "dev.tinygram.tracker.", "dev.tinygram.conn.", "dev.tinygram.shaded.",
     };
@@ -33,7 +37,7 @@ public final class CallSites {
     /** {@code Class.method(File.java:line)} of the first frame outside the JDK and the agent. */
     public static String callSite(List<StackTraceElement> stack) {
         for (StackTraceElement frame : stack) {
-            if (!isPlatform(frame.getClassName())) return format(frame);
+            if (!isJdk(frame) && !isAgent(frame.getClassName())) return format(frame);
         }
         return stack.isEmpty() ? "unknown" : format(stack.get(stack.size() - 1));
     }
@@ -46,14 +50,20 @@ public final class CallSites {
     }
 
     private static boolean isAgent(String className) {
-        return className.startsWith("dev.tinygram.") && !className.startsWith("dev.tinygram.demo.")
-                && isPlatform(className);
-    }
-
-    private static boolean isPlatform(String className) {
-        for (String prefix : PLATFORM_PREFIXES) {
+        for (String prefix : AGENT_PREFIXES) {
             if (className.startsWith(prefix)) return true;
         }
         return false;
+    }
+
+    /**
+     * The JDK's by its module. Without one: {@code java.*}, which no other loader may define (a made-up frame), and
+     * the reflection accessors the JDK generates into {@code jdk.internal.reflect} in loaders of their own.
+     */
+    public static boolean isJdk(StackTraceElement frame) {
+        String module = frame.getModuleName();
+        if (module != null) return module.startsWith("java.") || module.startsWith("jdk.");
+        String name = frame.getClassName();
+        return name.startsWith("java.") || name.startsWith("jdk.internal.reflect.");
     }
 }

@@ -39,6 +39,33 @@ class CallSitesTest {
         assertNotEquals(a.get(1).getLineNumber(), a2.get(1).getLineNumber(), "the caller's line tells them apart");
     }
 
+    /** Jakarta Mail's com.sun.mail is the application's, on the class path: the JDK is told by module. */
+    @Test
+    void jdkFramesAreToldByModuleNotByPackage() {
+        List<StackTraceElement> stack = List.of(
+                new StackTraceElement(null, "java.base", "17", "sun.nio.ch.NioSocketImpl", "write",
+                        "NioSocketImpl.java", 436),
+                new StackTraceElement(null, "java.base", "17", "java.io.OutputStream", "write", "OutputStream.java",
+                        127),
+                new StackTraceElement("app", null, null, "com.sun.mail.util.TraceOutputStream", "write",
+                        "TraceOutputStream.java", 160),
+                new StackTraceElement("app", null, null, "com.example.Mailer", "send", "Mailer.java", 42));
+        assertEquals("com.sun.mail.util.TraceOutputStream.write(TraceOutputStream.java:160)",
+                CallSites.callSite(stack));
+        List<StackTraceElement> jms = List.of(
+                new StackTraceElement("app", null, null, "javax.jms.MessageProducer", "send", "X.java", 1));
+        assertEquals("javax.jms.MessageProducer.send(X.java:1)", CallSites.callSite(jms));
+        assertTrue(CallSites.isJdk(new StackTraceElement(null, "jdk.httpserver", "17",
+                "sun.net.httpserver.ServerImpl", "run", "ServerImpl.java", 1)));
+    }
+
+    @Test
+    void aWalkedStackHasModules() {
+        List<StackTraceElement> stack = new CallSites(64).capture();
+        assertTrue(stack.stream().anyMatch(CallSites::isJdk), "junit runs through java.base's reflection: " + stack);
+        assertFalse(CallSites.isJdk(stack.get(0)), stack.get(0).toString());
+    }
+
     @Test
     void depthIsRespected() {
         assertEquals(2, new CallSites(2).capture().size());
