@@ -99,13 +99,14 @@ class AgentOptionsIT {
         Path report = newReportPath();
         Forked.Run run = wwr("report=" + report);
         assertAppRanUnharmed(run);
-        String line = run.stderr().lines().filter(l -> l.contains("write-write-read stall at")).findFirst()
+        // the demo's server, in the same JVM, also reports the stall inbound: "inbound write-write-read stall at"
+        String line = run.stderr().lines().filter(l -> l.contains("tinygram - write-write-read stall at")).findFirst()
                 .orElseThrow(() -> new AssertionError(run.stderr()));
         assertTrue(line.matches(".*WARN tinygram - write-write-read stall at dev\\.tinygram\\.demo\\.WwrClient\\..*"
                 + "\\(WwrClient\\.java:\\d+\\) on socket 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:\\d+: writes \\[16, 100\\] B, "
                 + "100 B held.*predicted stall \\d+\\.\\d ms.*measured wait \\d+\\.\\d ms.*Fix: .*one write.*"
                 + "setTcpNoDelay.*"), line);
-        assertEquals(1, run.stderr().lines().filter(l -> l.contains("write-write-read stall at")).count(),
+        assertEquals(1, run.stderr().lines().filter(l -> l.contains("tinygram - write-write-read stall at")).count(),
                 "later occurrences on the same connection and call site are rate-limited");
         List<JsonNode> findings = Report.read(report);
         assertTrue(findings.size() >= 1 && findings.get(0).get("occurrences").asLong() == 1, findings.toString());

@@ -79,6 +79,12 @@ class ThirdPartyClientsIT {
         List<JsonNode> findings = Report.read(report);
         String summary = summary(findings);
         for (JsonNode f : findings) {
+            if (f.get("kind").asText().equals("inbound-write-write-read")) {
+                // the test's own server, in this JVM, waited for the rest of the library's split request
+                assertEquals("server", f.get("role").asText(), summary);
+                assertTrue(f.get("confirmed").asBoolean(), summary);
+                continue;
+            }
             assertEquals("write-write-read", f.get("kind").asText(), summary);
             assertEquals("observe", f.get("mode").asText(), summary);
             assertFalse(isJdkFrame(f.get("callSite").asText()),
