@@ -59,7 +59,11 @@ public final class Connection {
         return endpoint;
     }
 
-    public synchronized void write(long now, long bytes, FixAction action) {
+    /**
+     * The app wrote. Returns the prediction for a read already waiting (a reader on another thread, or an NIO loop
+     * that read until nothing came before it wrote), which now waits for this burst's answer; else null.
+     */
+    public synchronized StallPrediction write(long now, long bytes, FixAction action) {
         if (burstWrites == 0) inbound.onOwnWrite(now);
         boolean held = model.onWriteHeld(now, bytes);
         if (burstWrites < MAX_BURST_SIZES) {
@@ -74,7 +78,7 @@ public final class Connection {
             if (action.fixed()) fixedHeldWrite = heldWrite;
         }
         // A reader blocked on another thread is now waiting for the answer to this burst.
-        if (reading) model.onReadStart(now);
+        return reading ? model.onReadStart(now) : null;
     }
 
     /** The burst as the write just made left it: what coalescing decides on. */

@@ -128,7 +128,7 @@ public final class Tracker implements EventSink {
     public boolean writing(Object socket, byte[] bytes, int offset, int length) throws IOException {
         Tracked t = lookUp(socket, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return false;
-        t.watch.write(clock.getAsLong(), length, t.fix.action());
+        flagIfWorth(socket, t, t.watch.write(clock.getAsLong(), length, t.fix.action()));
         // Through the connection's coalescer while it has one, even one being retired: its bytes go first.
         return t.fix.coalescing() && fixer.writing(socket, t.fix, bytes, offset, length, t.watch.burst());
     }
@@ -137,7 +137,7 @@ public final class Tracker implements EventSink {
     public void written(Object channel, long bytes) {
         Tracked t = lookUp(channel, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
-        t.watch.write(clock.getAsLong(), bytes, t.fix.action());
+        flagIfWorth(channel, t, t.watch.write(clock.getAsLong(), bytes, t.fix.action()));
         selectWaits.wrote(channel);
     }
 
@@ -279,7 +279,14 @@ public final class Tracker implements EventSink {
 
     /** The read that starts now waits for the answer: observe predicts, and a predicted stall may be fixed. */
     private void waitStarts(Object connection, Tracked t, long now) {
-        StallPrediction p = t.watch.readStart(now);
+        flagIfWorth(connection, t, t.watch.readStart(now));
+    }
+
+    /**
+     * A read waits, or a read already waiting now waits for a burst just written: a predicted hold worth reporting
+     * flags the connection (scope=flagged).
+     */
+    private void flagIfWorth(Object connection, Tracked t, StallPrediction p) {
         if (p != null && p.held() && p.stallNanos() >= findings.minStallNanos()) {
             fixer.stallPredicted(connection, t.fix);
         }

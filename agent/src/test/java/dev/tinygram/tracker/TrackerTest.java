@@ -143,6 +143,22 @@ class TrackerTest {
         assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "the application's own setting is back");
     }
 
+    /**
+     * A dedicated reader thread (message brokers), or an NIO loop that reads until nothing comes before it writes:
+     * the read is already waiting when the burst is written. The stall is predicted then, and fixed then.
+     */
+    @Test
+    void scopeFlaggedFixesAStallWhoseReadStartedBeforeTheBurst() throws Exception {
+        Tracker t = tracker(fixer(true, true));
+        t.channelReadStarting(client);               // the reader waits first
+        clock.addAndGet(MS);
+        t.written(client, 100);
+        clock.addAndGet(MS / 100);
+        assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "one write: nothing held");
+        t.written(client, 100);                      // held, and the waiting read now waits for it
+        assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY), "flagged by the write, not a later read");
+    }
+
     @Test
     void scopeFlaggedFixesAConnectionAtItsFirstPredictedStallOnly() throws Exception {
         Tracker t = tracker(fixer(true, true));
