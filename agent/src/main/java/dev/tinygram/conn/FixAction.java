@@ -6,6 +6,11 @@ public enum FixAction {
     NONE("none"),
     /** TCP_NODELAY set by tinygram. */
     NODELAY("nodelay"),
+    /**
+     * TCP_NODELAY set by tinygram under scope=flagged on a connection not flagged itself: another connection from
+     * the same call site, or to the same remote, was.
+     */
+    NODELAY_REMEMBERED("nodelay-remembered"),
     /** Small writes gathered in user space, with TCP_NODELAY on. */
     COALESCED("coalesced");
 

@@ -1,6 +1,7 @@
 package dev.tinygram.fix;
 
 import dev.tinygram.conn.Api;
+import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
 import dev.tinygram.core.Burst;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.util.function.Supplier;
  * none (mode=observe)     | -                                         | left as the application set it up
  * nodelay                 | TCP_NODELAY on at first sight             | given back its own TCP_NODELAY
  * nodelay, scope=flagged  | TCP_NODELAY on at its first predicted stall | given back its own TCP_NODELAY
+ *   ... and remembered    | at first sight if its remote was flagged,  |
+ *                          | at its first held write if its site was    |
  * coalesce, a Socket      | a coalescer, and TCP_NODELAY on           | given back its own TCP_NODELAY
  * coalesce, a channel     | TCP_NODELAY on (said once)                | given back its own TCP_NODELAY
  * quickack=all (any mode) | TCP_QUICKACK re-armed after every read    | -
@@ -35,16 +38,23 @@ public final class Fixer {
      * @param clock       the coalescers' clock
      * @param streams     the way from a flushed stream to its socket, or null where nothing is ever coalesced
      * @param quickack    the TCP_QUICKACK setter, or null where the platform has none
+     * @param remembered  what scope=flagged flagged, for the connections after it
      */
     public record Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
-                          SocketStreams streams, Quickack quickack) {
+                          SocketStreams streams, Quickack quickack, Remembered remembered) {
 
         /** For a fixer that never coalesces and has nothing to say. */
-        public static final Context SILENT = new Context(null, List::of, System::nanoTime, null, null);
+        public static final Context SILENT = new Context(null, List::of, System::nanoTime, null, null,
+                new Remembered());
 
         public Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
                        SocketStreams streams) {
-            this(notices, callerStack, clock, streams, null);
+            this(notices, callerStack, clock, streams, null, new Remembered());
+        }
+
+        public Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
+                       SocketStreams streams, Quickack quickack) {
+            this(notices, callerStack, clock, streams, quickack, new Remembered());
         }
     }
 
@@ -116,6 +126,12 @@ public final class Fixer {
             old.retire(socket);
             f.dropCoalescer(old);
         }
+        if (applies && policy.flaggedOnly() && !f.action().fixed()
+                && context.remembered().knowsRemote(Endpoint.text(f.endpoint.remote()))) {
+            Nodelay.enable(socket);   // another connection to this remote was flagged
+            f.fixedWith(FixAction.NODELAY_REMEMBERED);
+            return;
+        }
         if (!applies || (policy.flaggedOnly() && !f.action().fixed())) {
             letGo(socket, f);
             return;
@@ -150,11 +166,27 @@ public final class Fixer {
         if (policy.quickack() == QuickackScope.ALL || f.inboundFlagged()) q.arm(socket);
     }
 
-    /** scope=flagged: a predicted stall turns TCP_NODELAY on, which also pushes the held bytes out now. */
-    public void stallPredicted(Object socket, ConnectionFix f) {
+    /**
+     * scope=flagged: a predicted stall turns TCP_NODELAY on, which also pushes the held bytes out now; its call site
+     * and remote are remembered for the connections after it.
+     */
+    public void stallPredicted(Object socket, ConnectionFix f, String heldWriteSite) {
         if (policy.nodelay() && policy.flaggedOnly() && !f.action().fixed() && policy.appliesTo(f.endpoint)) {
             Nodelay.enable(socket);
             f.fixedWith(FixAction.NODELAY);
+            context.remembered().remember(heldWriteSite, Endpoint.text(f.endpoint.remote()));
+        }
+    }
+
+    /**
+     * scope=flagged: Nagle just held a write from {@code site}. If a connection before this one was flagged at the
+     * same call site, this one is fixed now, before it stalls: TCP_NODELAY pushes the held bytes out at once.
+     */
+    public void heldWrite(Object socket, ConnectionFix f, String site) {
+        if (policy.nodelay() && policy.flaggedOnly() && !f.action().fixed() && policy.appliesTo(f.endpoint)
+                && context.remembered().knowsSite(site)) {
+            Nodelay.enable(socket);
+            f.fixedWith(FixAction.NODELAY_REMEMBERED);
         }
     }
 

@@ -81,6 +81,11 @@ public final class Connection {
         return reading ? model.onReadStart(now) : null;
     }
 
+    /** Where the burst's first held write was made, or null if nothing of it was held. */
+    public synchronized String heldWriteSite() {
+        return heldWrite == null ? null : heldWrite.site();
+    }
+
     /** The burst as the write just made left it: what coalescing decides on. */
     public synchronized Burst burst() {
         return new Burst(reading, burstWrites, previousBurstWrites);

@@ -129,6 +129,7 @@ public final class Tracker implements EventSink {
         Tracked t = lookUp(socket, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return false;
         flagIfWorth(socket, t, t.watch.write(clock.getAsLong(), length, t.fix.action()));
+        heldWrite(socket, t);
         // Through the connection's coalescer while it has one, even one being retired: its bytes go first.
         return t.fix.coalescing() && fixer.writing(socket, t.fix, bytes, offset, length, t.watch.burst());
     }
@@ -138,6 +139,7 @@ public final class Tracker implements EventSink {
         Tracked t = lookUp(channel, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
         flagIfWorth(channel, t, t.watch.write(clock.getAsLong(), bytes, t.fix.action()));
+        heldWrite(channel, t);
         selectWaits.wrote(channel);
     }
 
@@ -288,8 +290,15 @@ public final class Tracker implements EventSink {
      */
     private void flagIfWorth(Object connection, Tracked t, StallPrediction p) {
         if (p != null && p.held() && p.stallNanos() >= findings.minStallNanos()) {
-            fixer.stallPredicted(connection, t.fix);
+            fixer.stallPredicted(connection, t.fix, t.watch.heldWriteSite());
         }
+    }
+
+    /** scope=flagged remembers call sites: a held write from one flagged before fixes this connection now. */
+    private void heldWrite(Object connection, Tracked t) {
+        if (t.fix.action().fixed()) return;
+        String site = t.watch.heldWriteSite();
+        if (site != null) fixer.heldWrite(connection, t.fix, site);
     }
 
     /** The connection's state, made at first sight, and set up for the fixer in force. */

@@ -98,13 +98,18 @@ class TrackerTest {
 
     /** write, write, read on a connection first seen mid-life: its peer is taken to be interactive. */
     private void writeWriteRead(Tracker t) {
-        t.written(client, 100);
+        writeWriteRead(t, client);
+    }
+
+    /** The same on {@code channel}: every connection's writes from the same call site (these lines). */
+    private void writeWriteRead(Tracker t, SocketChannel channel) {
+        t.written(channel, 100);
         clock.addAndGet(MS / 100);
-        t.written(client, 100);
+        t.written(channel, 100);
         clock.addAndGet(MS / 100);
-        t.channelReadStarting(client);
+        t.channelReadStarting(channel);
         clock.addAndGet(45 * MS);
-        t.readEnded(client, 10);
+        t.readEnded(channel, 10);
     }
 
     @Test
@@ -157,6 +162,27 @@ class TrackerTest {
         assertFalse(client.getOption(StandardSocketOptions.TCP_NODELAY), "one write: nothing held");
         t.written(client, 100);                      // held, and the waiting read now waits for it
         assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY), "flagged by the write, not a later read");
+    }
+
+    /** A new connection per exchange (FTP's data connections, a churning pool) is fixed before it stalls. */
+    @Test
+    void scopeFlaggedRemembersTheRemoteAndTheCallSiteForLaterConnections() throws Exception {
+        Tracker t = tracker(fixer(true, true));
+        writeWriteRead(t);
+        assertTrue(client.getOption(StandardSocketOptions.TCP_NODELAY), "flagged");
+        try (SocketChannel sameRemote = SocketChannel.open(server.getLocalAddress());
+             SocketChannel ignored = server.accept();
+             ServerSocketChannel otherServer = ServerSocketChannel.open().bind(
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SocketChannel sameSite = SocketChannel.open(otherServer.getLocalAddress());
+             SocketChannel ignoredToo = otherServer.accept()) {
+            t.written(sameRemote, 10);
+            assertTrue(sameRemote.getOption(StandardSocketOptions.TCP_NODELAY), "to a flagged remote: at first sight");
+            writeWriteRead(t, sameSite);
+            assertTrue(sameSite.getOption(StandardSocketOptions.TCP_NODELAY), "from a flagged call site");
+            assertEquals(FixAction.NODELAY_REMEMBERED, recorded.get(recorded.size() - 1).action(),
+                    "the report says why: " + recorded);
+        }
     }
 
     @Test
