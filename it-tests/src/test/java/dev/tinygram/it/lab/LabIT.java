@@ -47,6 +47,39 @@ class LabIT {
         for (String ns : made) assertFalse(after.contains(ns), ns + " removed: " + after);
     }
 
+    /**
+     * The mirror case across a 20 ms path: a client without the agent writes 4 + 6 B with Nagle on; the server's
+     * delayed ACK holds the 6 B. The stall is about 40 ms plus the round trip; quickack=flagged leaves one round
+     * trip of Nagle (the 6 B wait for the quick ACK of the 4 B).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void anInboundStallAcrossA20MsPathIsFoundAndQuickackLeavesOneRoundTrip(Jdks.Jdk jdk) throws Exception {
+        Path report = Files.createTempFile("tinygram-lab-inbound-", ".jsonl");
+        Files.delete(report);
+        try (Lab lab = Lab.start(10_000, 1500)) {
+            double once = Double.parseDouble(LabRuns.pieces(jdk, lab, "log=warn", 10, "10", 10).get("p50_ms"));
+            double split = Double.parseDouble(LabRuns.pieces(jdk, lab, "report=" + report + ",log=warn", 10, "4+6",
+                    10).get("p50_ms"));
+            double fixed = Double.parseDouble(LabRuns.pieces(jdk, lab, "log=warn,quickack=flagged", 10, "4+6", 10)
+                    .get("p50_ms"));
+            System.out.printf(java.util.Locale.ROOT, "lab, JDK %d, 20 ms: a request in one write p50 %.1f ms, as 4+6 B"
+                    + " %.1f ms observed, %.1f ms with quickack=flagged%n", jdk.feature(), once, split, fixed);
+            assertTrue(split - once >= 50, "the server's delayed ACK and a round trip: " + split + " against " + once);
+            assertTrue(fixed - once < 30, "quickack leaves about one round trip: " + fixed + " against " + once);
+            List<JsonNode> inbound = Report.read(report).stream()
+                    .filter(f -> f.get("kind").asText().equals("inbound-write-write-read")).toList();
+            assertFalse(inbound.isEmpty(), "found at the server: " + Report.read(report));
+            JsonNode last = inbound.get(inbound.size() - 1);
+            assertTrue(last.get("confirmed").asBoolean() && last.get("role").asText().equals("server"), last.toString());
+            System.out.printf(java.util.Locale.ROOT, "lab, 20 ms inbound: predictedStallMs %.1f, observedWaitMs %.1f,"
+                    + " rttMs %.1f%n", last.get("predictedStallMs").asDouble(), last.get("observedWaitMs").asDouble(),
+                    last.get("rttMs").asDouble());
+        } finally {
+            Files.deleteIfExists(report);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void aWriteWriteReadAcrossA20MsPathStallsAndIsFound(Jdks.Jdk jdk) throws Exception {

@@ -67,6 +67,28 @@ final class LabRuns {
         }
     }
 
+    /**
+     * A {@link LabServer} in A under {@code agentArgs}, answering 1 B to requests of {@code requestBytes}, and a
+     * {@link dev.tinygram.it.apps.PiecesClient} in B without the agent, writing each as {@code pieces} with Nagle
+     * on. Returns the client's RESULT (p50_ms, local).
+     */
+    static Map<String, String> pieces(Jdks.Jdk jdk, Lab lab, String agentArgs, int requestBytes, String pieces,
+                                      int requests) throws Exception {
+        Process server = start(lab.inA(List.of(jdk.java(), Forked.agentOption(agentArgs), "-cp", TestClasspath.get(),
+                LabServer.class.getName(), "--bind", Lab.A_ADDRESS, "--port", String.valueOf(PORT), "--answers", "1",
+                "--request-bytes", String.valueOf(requestBytes))), "the lab's server");
+        try {
+            Forked.Run run = Forked.run(lab.inB(List.of(jdk.java(), "-cp", TestClasspath.get(),
+                    dev.tinygram.it.apps.PiecesClient.class.getName(), "--connect", Lab.A_ADDRESS, "--port",
+                    String.valueOf(PORT), "--pieces", pieces, "--requests", String.valueOf(requests), "--warmup",
+                    "3")));
+            assertEquals(0, run.exit(), run.toString());
+            return run.result();
+        } finally {
+            stop(server);
+        }
+    }
+
     private static Process start(List<String> command, String what) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
