@@ -65,7 +65,10 @@ class FixModesIT {
         Forked.Run run = Forked.demo(jdk, "mode=" + mode + ",report=" + report + ",log=warn", demo.args());
         assertEquals(0, run.exit(), run.toString());
         assertEquals("ok", run.result().get("integrity"), run.toString());
-        assertTrue(run.p50() < 5, demo + " under mode=" + mode + " must not stall: " + run.result());
+        // 8 fresh virtual-thread clients and their servers on 2 cores: p50 0.9 to 6 ms in CI runs, against 44 ms
+        // stalled; one client alone stays under 5 ms
+        double notStalled = demo.args()[0].equals("virtual-threads") ? 15 : 5;
+        assertTrue(run.p50() < notStalled, demo + " under mode=" + mode + " must not stall: " + run.result());
 
         String expectedAction = mode.equals("coalesce") && demo.api().equals("socket") ? "coalesced" : "nodelay";
         List<JsonNode> findings = Report.read(report);
