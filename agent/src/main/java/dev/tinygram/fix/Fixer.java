@@ -178,6 +178,11 @@ public final class Fixer {
         }
     }
 
+    /** Whether held writes' call sites matter: scope=flagged, which fixes a flagged site's later connections. */
+    public boolean remembersSites() {
+        return policy.nodelay() && policy.flaggedOnly();
+    }
+
     /**
      * scope=flagged: Nagle just held a write from {@code site}. If a connection before this one was flagged at the
      * same call site, this one is fixed now, before it stalls: TCP_NODELAY pushes the held bytes out at once.

@@ -296,7 +296,7 @@ public final class Tracker implements EventSink {
 
     /** scope=flagged remembers call sites: a held write from one flagged before fixes this connection now. */
     private void heldWrite(Object connection, Tracked t) {
-        if (t.fix.action().fixed()) return;
+        if (!fixer.remembersSites() || t.fix.action().fixed()) return;   // off the write path's cost otherwise
         String site = t.watch.heldWriteSite();
         if (site != null) fixer.heldWrite(connection, t.fix, site);
     }
