@@ -20,12 +20,17 @@ import java.util.Objects;
  *       once, and a sender's Nagle never holds a full segment.</li>
  * </ul>
  * A slow peer looks the same until the read ends, so a stall is only <em>confirmed</em> by a wait near the
- * predicted one: at least most of our timer beyond the round trip, and not much past timer plus round trip (a peer
+ * predicted one: at least 90 % of our timer beyond the round trip, and not much past timer plus round trip (a peer
  * that sends its rest 100 ms later was slow, not held). Pure: time is passed in; not thread-safe.
  */
 public final class InboundModel {
     /** Confirmed only if the wait is at most this much past the predicted one: a slower rest was the peer's. */
     static final long CONFIRM_SLACK_NANOS = 25_000_000;
+    /**
+     * ... and at least this many tenths of our delayed-ACK timer beyond the round trip: our timer does not fire
+     * early, while a peer busy for 30 ms (a TLS handshake's first Finished, on a cold JVM) must not confirm one.
+     */
+    static final int CONFIRM_LOW_TENTHS = 9;
     private static final int MAX_PIECES = 64;
 
     private final Profile profile;
@@ -88,7 +93,7 @@ public final class InboundModel {
         InboundOutcome outcome = null;
         if (p != null) {
             long waited = Math.max(0, now - p.startedAt());
-            boolean confirmed = waited - rttNanos >= 3 * p.delayedAckNanos() / 4
+            boolean confirmed = waited - rttNanos >= CONFIRM_LOW_TENTHS * p.delayedAckNanos() / 10
                     && waited <= p.expectedNanos() + CONFIRM_SLACK_NANOS;
             if (waited >= p.delayedAckNanos() && profile.hasPingpongMode()) interactive = false;
             addPiece(bytes);

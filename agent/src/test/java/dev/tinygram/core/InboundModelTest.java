@@ -63,7 +63,7 @@ class InboundModelTest {
 
     @Test
     void aSlowPeerIsNotConfirmed() {
-        for (double gapMs : new double[] {5, 100, 300}) {
+        for (double gapMs : new double[] {5, 33, 100, 300}) {
             InboundModel m = interactive();
             m.onReadEnd(ms(10), 16, RTT);
             assertNotNull(m.onReadStart(ms(10.1), RTT));

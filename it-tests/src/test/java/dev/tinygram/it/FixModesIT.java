@@ -74,6 +74,9 @@ class FixModesIT {
         List<JsonNode> findings = Report.read(report);
         assertFalse(findings.isEmpty(), "the pattern is still reported, with what was done about it\n" + run);
         for (JsonNode f : findings) {
+            // the demo's server end, in this JVM, is not what the fix modes fix: its reads' findings are the
+            // inbound kind, which quickack= addresses
+            if (f.get("kind").asText().equals("inbound-write-write-read")) continue;
             assertEquals(mode, f.get("mode").asText(), f.toString());
             assertEquals(expectedAction, f.get("action").asText(), f.toString());
             assertTrue(f.get("nodelay").asBoolean(), "the socket really has TCP_NODELAY: " + f);
