@@ -57,7 +57,8 @@ public final class LabClient {
         System.out.println("RESULT patterns=" + patterns.size());
     }
 
-    private static void pause(int ms) {
+    /** Waits {@code ms}, to the sub-millisecond (a sleep alone overshoots). */
+    static void pause(int ms) {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
         for (long left; (left = until - System.nanoTime()) > 0; ) LockSupport.parkNanos(left);
     }

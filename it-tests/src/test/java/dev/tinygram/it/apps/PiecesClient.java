@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A client we cannot change, run without the agent: it sends each request to a {@link LabServer} as the given
@@ -46,7 +44,7 @@ public final class PiecesClient {
                 }
                 long start = System.nanoTime();
                 for (int p = 0; p < parts.length; p++) {
-                    if (p > 0 && gapMs > 0) pause(gapMs);
+                    if (p > 0 && gapMs > 0) LabClient.pause(gapMs);
                     out.write(parts[p]);
                 }
                 in.readFully(answer);
@@ -60,10 +58,5 @@ public final class PiecesClient {
                     latencies.get(latencies.size() / 2),
                     s.getLocalAddress().getHostAddress() + ":" + s.getLocalPort(), requests);
         }
-    }
-
-    private static void pause(int ms) {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        for (long left; (left = until - System.nanoTime()) > 0; ) LockSupport.parkNanos(left);
     }
 }
