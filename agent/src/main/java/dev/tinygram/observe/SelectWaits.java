@@ -9,15 +9,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An NIO application waits for its answer in select, not in read. These are the non-blocking channels that wrote
- * a burst and have not read since: a select on a selector they are registered with for reading is their wait.
+ * An NIO application waits for its answer in select, not in read. These are the channels that wrote a burst and
+ * have not read since: a select on a selector they are registered with for reading is their wait. A channel can
+ * write while blocking and be registered afterwards: the JDK's own HTTP server (before JDK 23) answers in blocking
+ * mode, then hands the connection back to its selector to wait for the next request.
  */
 public final class SelectWaits {
     private final Set<SelectableChannel> awaitingAnswer = ConcurrentHashMap.newKeySet();
 
-    /** A write on {@code connection}; only a non-blocking channel's wait can be a select. */
+    /** A write on {@code connection}: its wait can be a select, now or once it is made non-blocking. */
     public void wrote(Object connection) {
-        if (connection instanceof SelectableChannel channel && !channel.isBlocking()) awaitingAnswer.add(channel);
+        if (connection instanceof SelectableChannel channel) awaitingAnswer.add(channel);
     }
 
     /** Data came, or the connection closed: its wait is over. */
