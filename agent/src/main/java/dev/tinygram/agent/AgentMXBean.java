@@ -27,6 +27,9 @@ public interface AgentMXBean {
 
     long getStallsConfirmed();
 
+    /** Delayed-ACK stalls the measured wait showed where the model predicted none: the model's misses. */
+    long getStallsNotPredicted();
+
     long getStallsAvoided();
 
     long getWritesCoalesced();

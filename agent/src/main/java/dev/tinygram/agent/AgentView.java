@@ -87,6 +87,11 @@ final class AgentView implements AgentMXBean {
     }
 
     @Override
+    public long getStallsNotPredicted() {
+        return findings().stallsNotPredicted();
+    }
+
+    @Override
     public long getStallsAvoided() {
         return findings().stallsAvoided();
     }

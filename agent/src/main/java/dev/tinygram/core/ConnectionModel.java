@@ -75,6 +75,8 @@ public final class ConnectionModel {
     private long burstStartedAt;
     private boolean inFlightAtBurstStart;
     private boolean heldSinceLastRead;
+    /** Answers to our bursts that came quickly, in a row: the peer's usual pace (see {@link MeasuredStallRule}). */
+    private int quickAnswersInARow;
     private boolean reading;
     private long readStartedAt;
     private StallPrediction readPrediction;
@@ -178,7 +180,15 @@ public final class ConnectionModel {
      */
     public ReadOutcome onReadEnd(long now, long bytes, boolean sentAsWritten) {
         long rttBefore = rtt.nanos();   // this read's own answer may not explain its wait away
+        boolean heldInBurst = heldSinceLastRead;
+        int quickAnswersBefore = quickAnswersInARow;
         long waited = endRead(now, bytes, sentAsWritten) - readStartedAt;
+        if (!sentAsWritten && bytes > 0 && MeasuredStallRule.measuredStall(heldInBurst,
+                lastPrediction != null && lastPrediction.stall(), quickAnswersBefore, waited, rttBefore,
+                profile.delayedAckNanos())) {
+            return ReadOutcome.measuredStall(waited - rttBefore, waited, peerInteractive, peerRcvMss,
+                    profile.delayedAckNanos());
+        }
         // A fix sent it at once: whatever the read waited (a round trip, a coalescer's short delay), Nagle did not
         // hold it, so it confirms nothing; the prediction still says what the application's own settings would do.
         return new ReadOutcome(lastPrediction, waited, !sentAsWritten && confirms(lastPrediction, waited, rttBefore));
@@ -219,6 +229,22 @@ public final class ConnectionModel {
     public int peerRcvMss() { return peerRcvMss; }
     public int mss() { return mss; }
     public Profile profile() { return profile; }
+
+    /**
+     * Whether the bytes held now could cost at least {@code minStallNanos} over writing the burst once: they wait
+     * for an ACK the peer delays, or for one that long away. Cheap, and allocates nothing: asked at a held write,
+     * where the agent must not spend time between the application's writes for a hold that will not matter.
+     */
+    public boolean holdMayMatter(long minStallNanos) {
+        if (queuedBytes == 0) return false;
+        Segment blocker = profile.senderRule() == SenderRule.MINSHALL ? lastSmallSegmentUnacked : inFlight.peekLast();
+        return blocker != null && (blocker.ackDelayed || ackArrival(blocker) - lastWriteAt >= minStallNanos);
+    }
+
+    /** Whether a write of the burst since the last read was held by Nagle. */
+    public boolean heldSinceLastRead() {
+        return heldSinceLastRead;
+    }
 
     /**
      * When every byte held now will have left, as far as the model can tell at {@code now}: now if nothing is
@@ -431,7 +457,12 @@ public final class ConnectionModel {
      */
     private void learnFromPeerData(long now, StallPrediction predicted, boolean sentAsWritten) {
         boolean answersOurBurst = wroteSinceLastRead;
-        if (answersOurBurst) learnRtt(Math.max(1, now - lastWriteAt), predicted, sentAsWritten);
+        if (answersOurBurst) {
+            long answer = Math.max(1, now - lastWriteAt);
+            quickAnswersInARow = MeasuredStallRule.isQuickAnswer(answer, rtt.nanos(), profile.delayedAckNanos())
+                    ? Math.min(quickAnswersInARow + 1, MeasuredStallRule.QUICK_ANSWERS_BEFORE) : 0;
+            learnRtt(answer, predicted, sentAsWritten);
+        }
         long peerSentBy = now - oneWay();
         if (answersOurBurst && queuedBytes > 0) {
             // The peer answered what we wrote before waiting, so it had all of it: the ACK the held bytes waited

@@ -1,5 +1,6 @@
 package dev.tinygram.observe;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -27,11 +28,26 @@ public final class CallSites {
 
     /** The current stack, without the agent's own frames, at most {@code depth} frames. */
     public List<StackTraceElement> capture() {
+        return elements(captureFrames());
+    }
+
+    /**
+     * The same, as the walker's frames: about half the cost, since a frame's file and line are looked up only
+     * when {@link #elements} is called. For a write, where the time between two of the application's writes must
+     * stay short; the lookup can wait until a finding is made, after the read.
+     */
+    public List<StackWalker.StackFrame> captureFrames() {
         return WALKER.walk(frames -> frames
                 .filter(f -> !isAgent(f.getClassName()))
                 .limit(depth)
-                .map(StackWalker.StackFrame::toStackTraceElement)
                 .collect(Collectors.toList()));
+    }
+
+    /** The frames as stack trace elements. */
+    public static List<StackTraceElement> elements(List<StackWalker.StackFrame> frames) {
+        List<StackTraceElement> stack = new ArrayList<>(frames.size());
+        for (StackWalker.StackFrame frame : frames) stack.add(frame.toStackTraceElement());
+        return stack;
     }
 
     /** {@code Class.method(File.java:line)} of the first frame outside the JDK and the agent. */

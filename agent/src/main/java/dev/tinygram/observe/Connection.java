@@ -44,7 +44,17 @@ public final class Connection {
     private HeldWrite heldWrite;
     /** While fixed, the first held write's, reused: a stack walk per request would cost more than the request. */
     private HeldWrite fixedHeldWrite;
+    /**
+     * A stall only the wait showed, on a burst whose held write's stack was not taken (its hold looked harmless):
+     * it waits for the next held write to name the site ({@code captureNextHeld}), then for a read to report it.
+     */
+    private Finding unnamedStall;
+    private boolean captureNextHeld;
+    private Finding namedLateStall;
     private boolean reading;
+
+    /** The {@code minStall} default, for callers that do not pass the option. */
+    static final long DEFAULT_MIN_STALL_NANOS = 1_000_000;
 
     public Connection(Endpoint endpoint, Role role, ConnectionModel model, CallSites callSites) {
         this.endpoint = endpoint;
@@ -63,7 +73,17 @@ public final class Connection {
      * The app wrote. Returns the prediction for a read already waiting (a reader on another thread, or an NIO loop
      * that read until nothing came before it wrote), which now waits for this burst's answer; else null.
      */
-    public synchronized StallPrediction write(long now, long bytes, FixAction action) {
+    public StallPrediction write(long now, long bytes, FixAction action) {
+        return write(now, bytes, action, DEFAULT_MIN_STALL_NANOS);
+    }
+
+    /**
+     * The same, with the {@code minStall} option. A held write's stack is taken only when its hold may cost that
+     * much: a stack walk takes tens of microseconds, and time spent between two of the application's writes lets
+     * an ACK in between them, which can change how the kernel cuts the burst into segments, and make a stall
+     * likelier (see {@code MeasuredStallRule}).
+     */
+    public synchronized StallPrediction write(long now, long bytes, FixAction action, long minStallNanos) {
         if (burstWrites == 0) inbound.onOwnWrite(now);
         boolean held = model.onWriteHeld(now, bytes);
         if (burstWrites < MAX_BURST_SIZES) {
@@ -74,8 +94,13 @@ public final class Connection {
         burstNodelay = appNodelay || action.fixed();
         if (!action.fixed()) fixedHeldWrite = null;
         if (held && heldWrite == null) {
-            heldWrite = fixedHeldWrite != null ? fixedHeldWrite : HeldWrite.of(callSites.capture());
-            if (action.fixed()) fixedHeldWrite = heldWrite;
+            if (fixedHeldWrite != null) {
+                heldWrite = fixedHeldWrite;
+            } else if (captureNextHeld || model.holdMayMatter(minStallNanos)) {
+                heldWrite = HeldWrite.capture(callSites);
+                if (action.fixed()) fixedHeldWrite = heldWrite;
+                nameLateStall(heldWrite);
+            }
         }
         // A reader blocked on another thread is now waiting for the answer to this burst.
         return reading ? model.onReadStart(now) : null;
@@ -92,11 +117,21 @@ public final class Connection {
     }
 
     /** The app started waiting to read. Returns the prediction if this is a new wait, else null. */
-    public synchronized StallPrediction readStart(long now) {
+    public StallPrediction readStart(long now) {
+        return readStart(now, DEFAULT_MIN_STALL_NANOS);
+    }
+
+    /** The same, with the {@code minStall} option. */
+    public synchronized StallPrediction readStart(long now, long minStallNanos) {
         if (reading) return null;
         reading = true;
         inbound.onReadStart(now, model.rttNanos());   // it knows whether we wrote since the peer's last piece
-        return model.onReadStart(now);
+        StallPrediction p = model.onReadStart(now);
+        if (heldWrite == null && burstWrites > 1 && p.held() && (p.stall() || p.stallNanos() >= minStallNanos)) {
+            // The hold looked harmless at each write and matters now: the read's stack is the nearest there is.
+            heldWrite = HeldWrite.capture(callSites);
+        }
+        return p;
     }
 
     /**
@@ -106,14 +141,30 @@ public final class Connection {
     public synchronized Finding readEnd(long now, long bytes, FixAction action) {
         if (!reading) readStart(now);
         Finding finding = inboundEnd(now, bytes, action);   // every read: the first piece of a request too
-        if (heldWrite != null && burstWrites > 1) {
+        if (burstWrites > 1 && model.heldSinceLastRead()) {
             long rttUsed = model.rttNanos();   // what the prediction and the judgement of this read used
             ReadOutcome outcome = model.onReadEnd(now, bytes, action.fixed());
-            long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
-            finding = new Finding(Instant.now(), endpoint, role, burstNodelay || action.fixed(), sizes, outcome,
-                    heldWrite.stack(), heldWrite.site(), model.mss(), rttUsed, action);
+            if (heldWrite != null || !outcome.predicted()) {
+                long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
+                HeldWrite site = heldWrite != null ? heldWrite : HeldWrite.capture(callSites);
+                finding = new Finding(Instant.now(), endpoint, role, burstNodelay || action.fixed(), sizes, outcome,
+                        site.stack(), site.site(), model.mss(), rttUsed, action);
+                if (heldWrite == null) {
+                    // Named for now by this read (its stack taken after the wait, where it costs nothing); the
+                    // next held write names the writes' own site, and a later read reports it. One still unnamed
+                    // from before goes out now, as its read named it.
+                    Finding older = unnamedStall;
+                    unnamedStall = finding;
+                    captureNextHeld = true;
+                    finding = older;
+                }
+            }
         } else {
             model.onReadEndUnreported(now, bytes, action.fixed());
+        }
+        if (finding == null && namedLateStall != null) {
+            finding = namedLateStall;
+            namedLateStall = null;
         }
         reading = false;
         if (burstWrites > 0) previousBurstWrites = burstWrites;
@@ -139,6 +190,27 @@ public final class Connection {
                 model.rttNanos(), action);
     }
 
+    /** A held write's stack was taken: it names the writes of a stall that only the wait showed, if one waits. */
+    private void nameLateStall(HeldWrite site) {
+        captureNextHeld = false;
+        if (unnamedStall == null || namedLateStall != null) return;
+        Finding f = unnamedStall;
+        unnamedStall = null;
+        namedLateStall = new Finding(f.time(), f.endpoint(), f.role(), f.nodelay(), f.writes(), f.outcome(),
+                site.stack(), site.site(), f.mss(), f.rttNanos(), f.action());
+    }
+
+    /**
+     * A stall only the wait showed that no read has reported yet, named by its writes' site if a held write came
+     * since, else by the read that waited; null if none. For the connection's close: nothing is lost.
+     */
+    public synchronized Finding takeUnreportedStall() {
+        Finding f = namedLateStall != null ? namedLateStall : unnamedStall;
+        namedLateStall = null;
+        unnamedStall = null;
+        return f;
+    }
+
     /** The application set TCP_NODELAY. */
     public synchronized void appNodelay(long now, boolean on) {
         model.onNodelay(now, on);
@@ -158,10 +230,31 @@ public final class Connection {
         return burstWrites > 0 && !reading;
     }
 
-    /** A held write's stack, and its call site formatted once, not once per finding. */
-    private record HeldWrite(List<StackTraceElement> stack, String site) {
-        static HeldWrite of(List<StackTraceElement> stack) {
-            return new HeldWrite(stack, CallSites.callSite(stack));
+    /**
+     * A held write's stack, taken as the walker's frames (cheap, on the write path), turned into stack trace
+     * elements and a formatted call site once, when first asked for. Used under the connection's lock only.
+     */
+    private static final class HeldWrite {
+        private final List<StackWalker.StackFrame> frames;
+        private List<StackTraceElement> stack;
+        private String site;
+
+        private HeldWrite(List<StackWalker.StackFrame> frames) {
+            this.frames = frames;
+        }
+
+        static HeldWrite capture(CallSites callSites) {
+            return new HeldWrite(callSites.captureFrames());
+        }
+
+        List<StackTraceElement> stack() {
+            if (stack == null) stack = CallSites.elements(frames);
+            return stack;
+        }
+
+        String site() {
+            if (site == null) site = CallSites.callSite(stack());
+            return site;
         }
     }
 }

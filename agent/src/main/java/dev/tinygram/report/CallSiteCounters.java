@@ -17,6 +17,8 @@ final class CallSiteCounters {
         final LongAdder occurrences = new LongAdder();
         /** ... where the core predicted a hold worth reporting (a delayed-ACK stall, or a long Nagle hold). */
         final LongAdder predicted = new LongAdder();
+        /** ... where the core predicted none, and the wait showed a delayed-ACK stall (a model error, made visible). */
+        final LongAdder notPredicted = new LongAdder();
         /** ... and the measured wait confirmed it. */
         final LongAdder confirmed = new LongAdder();
         /** ... and tinygram fixed (nodelay or coalesced). */
@@ -26,7 +28,7 @@ final class CallSiteCounters {
     }
 
     /** Totals over every call site. */
-    record Totals(long occurrences, long predicted, long confirmed, long avoided) {}
+    record Totals(long occurrences, long predicted, long notPredicted, long confirmed, long avoided) {}
 
     private final Map<String, Site> bySite = new ConcurrentHashMap<>();
 
@@ -35,7 +37,7 @@ final class CallSiteCounters {
         Site site = bySite.computeIfAbsent(f.callSite(), s -> new Site());
         site.occurrences.increment();
         if (!reported) return site;
-        site.predicted.increment();
+        (f.outcome().predicted() ? site.predicted : site.notPredicted).increment();
         if (f.outcome().confirmed()) site.confirmed.increment();
         if (f.action().fixed()) site.avoided.increment();
         site.lostNanos.add(f.lostNanos());
@@ -45,15 +47,17 @@ final class CallSiteCounters {
     Totals totals() {
         long occurrences = 0;
         long predicted = 0;
+        long notPredicted = 0;
         long confirmed = 0;
         long avoided = 0;
         for (Site s : bySite.values()) {
             occurrences += s.occurrences.sum();
             predicted += s.predicted.sum();
+            notPredicted += s.notPredicted.sum();
             confirmed += s.confirmed.sum();
             avoided += s.avoided.sum();
         }
-        return new Totals(occurrences, predicted, confirmed, avoided);
+        return new Totals(occurrences, predicted, notPredicted, confirmed, avoided);
     }
 
     Map<String, Long> predictedByCallSite() {
@@ -72,10 +76,12 @@ final class CallSiteCounters {
     List<String> summary(String mode) {
         List<String> lines = new ArrayList<>();
         bySite.forEach((site, s) -> {
-            if (s.predicted.sum() == 0) return;
+            long notPredicted = s.notPredicted.sum();
+            if (s.predicted.sum() == 0 && notPredicted == 0) return;
             lines.add(String.format(Locale.ROOT,
-                    "summary: %s: %d write-write-read, %d stalls predicted, %d confirmed, %d avoided by mode=%s, "
-                            + "%.1f ms lost waiting", site, s.occurrences.sum(), s.predicted.sum(), s.confirmed.sum(),
+                    "summary: %s: %d write-write-read, %d stalls predicted, %s%d confirmed, %d avoided by mode=%s, "
+                            + "%.1f ms lost waiting", site, s.occurrences.sum(), s.predicted.sum(),
+                    notPredicted == 0 ? "" : notPredicted + " measured but not predicted, ", s.confirmed.sum(),
                     s.avoided.sum(), mode, s.lostNanos.sum() / 1e6));
         });
         if (lines.isEmpty()) lines.add("summary: no write-write-read stall predicted");

@@ -15,6 +15,7 @@ final class FindingText {
     static String describe(Finding f) {
         StallPrediction p = f.outcome().prediction();
         if (p.kind() == HoldKind.INBOUND_DELAYED_ACK) return inbound(f, p);
+        if (!f.outcome().predicted()) return notPredicted(f);
         boolean nagleHold = p.kind() == HoldKind.NAGLE_HOLD;
         String what = nagleHold
                 ? String.format(Locale.ROOT, "%d B held by Nagle for about one round trip (rtt %.1f ms, mss %d B),"
@@ -35,6 +36,16 @@ final class FindingText {
                 "predicted %s %.1f ms over writing once (read wait up to %.0f ms), measured wait %.1f ms%s. Fix: %s",
                 nagleHold ? "hold" : "stall", p.stallMs(), p.upperBoundMs(), f.outcome().waitMs(),
                 f.outcome().confirmed() ? " (confirmed)" : " (not confirmed: the read waited less)", hint);
+    }
+
+    /** A stall the wait showed where the model predicted none: said as such, so that model errors are visible. */
+    private static String notPredicted(Finding f) {
+        return String.format(Locale.ROOT, "write-write-read stall at %s on %s %s -> %s: writes %s B; not predicted,"
+                + " measured: the read waited %.1f ms, the peer's delayed-ACK timer beyond the round trip, where"
+                + " this connection's answers are otherwise quick (the kernel sent part of the burst as a small"
+                + " segment on its own, and held the tail behind it). Fix: %s", f.callSite(),
+                f.endpoint().api().label(), Endpoint.text(f.endpoint().local()), Endpoint.text(f.endpoint().remote()),
+                Arrays.toString(f.writes()), f.outcome().waitMs(), FIX_HINT);
     }
 
     private static String inbound(Finding f, StallPrediction p) {

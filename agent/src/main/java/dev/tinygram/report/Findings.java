@@ -135,6 +135,11 @@ public final class Findings implements FindingSink {
         return counters.totals().predicted();
     }
 
+    /** Stalls the wait showed where the model predicted none. */
+    public long stallsNotPredicted() {
+        return counters.totals().notPredicted();
+    }
+
     public long stallsConfirmed() {
         return counters.totals().confirmed();
     }

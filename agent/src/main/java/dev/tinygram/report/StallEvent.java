@@ -34,6 +34,7 @@ final class StallEvent extends Event {
     @Label("Held Bytes") long heldBytes;
     @Label("MSS") int mss;
     @Label("RTT (ms)") double rttMs;
+    @Label("Predicted") boolean predicted;
     @Label("Predicted Stall (ms)") double predictedStallMs;
     @Label("Observed Wait (ms)") double observedWaitMs;
     @Label("Confirmed") boolean confirmed;
@@ -56,7 +57,8 @@ final class StallEvent extends Event {
         e.heldBytes = p.heldBytes();
         e.mss = f.mss();
         e.rttMs = f.rttNanos() / 1e6;
-        e.predictedStallMs = p.stallMs();
+        e.predicted = f.outcome().predicted();
+        e.predictedStallMs = f.outcome().predicted() ? p.stallMs() : 0.0;
         e.observedWaitMs = f.outcome().waitMs();
         e.confirmed = f.outcome().confirmed();
         e.callSite = f.callSite();

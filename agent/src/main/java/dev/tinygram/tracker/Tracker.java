@@ -128,7 +128,7 @@ public final class Tracker implements EventSink {
     public boolean writing(Object socket, byte[] bytes, int offset, int length) throws IOException {
         Tracked t = lookUp(socket, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return false;
-        flagIfWorth(socket, t, t.watch.write(clock.getAsLong(), length, t.fix.action()));
+        flagIfWorth(socket, t, t.watch.write(clock.getAsLong(), length, t.fix.action(), findings.minStallNanos()));
         heldWrite(socket, t);
         // Through the connection's coalescer while it has one, even one being retired: its bytes go first.
         return t.fix.coalescing() && fixer.writing(socket, t.fix, bytes, offset, length, t.watch.burst());
@@ -138,7 +138,7 @@ public final class Tracker implements EventSink {
     public void written(Object channel, long bytes) {
         Tracked t = lookUp(channel, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
-        flagIfWorth(channel, t, t.watch.write(clock.getAsLong(), bytes, t.fix.action()));
+        flagIfWorth(channel, t, t.watch.write(clock.getAsLong(), bytes, t.fix.action(), findings.minStallNanos()));
         heldWrite(channel, t);
         selectWaits.wrote(channel);
     }
@@ -211,6 +211,8 @@ public final class Tracker implements EventSink {
             selectWaits.answered(connection);
             if (t != null && t != Tracked.NOT_TCP) {
                 fixer.outputEnded(t.fix);
+                Finding late = t.watch.takeUnreportedStall();
+                if (late != null) findings.record(late);
                 findings.closed(t.watch.endpoint());
             }
         }
@@ -281,7 +283,7 @@ public final class Tracker implements EventSink {
 
     /** The read that starts now waits for the answer: observe predicts, and a predicted stall may be fixed. */
     private void waitStarts(Object connection, Tracked t, long now) {
-        flagIfWorth(connection, t, t.watch.readStart(now));
+        flagIfWorth(connection, t, t.watch.readStart(now, findings.minStallNanos()));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tinygram.observe;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.tinygram.app.AppCalls;
 import dev.tinygram.conn.Api;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.conn.FixAction;
@@ -107,6 +108,52 @@ class ConnectionTest {
         StallPrediction p = c.readStart(MS / 50);
         assertFalse(p != null && p.stall(), "nothing is held with TCP_NODELAY on");
         assertNull(c.readEnd(MS, 10, FixAction.NONE));
+    }
+
+    @Test
+    void aHoldThatCannotMatterTakesNoStackAndMakesNoFinding() {
+        Connection c = connection();
+        Finding f = bigBurst(c, 0, 0.1);
+        assertNull(f, "held behind a segment the peer ACKs at once, a round trip under minStall: " + f);
+    }
+
+    @Test
+    void aStallOnlyTheWaitShowedIsNamedByTheNextHeldWriteAndReportedAtALaterRead() {
+        Connection c = connection();
+        for (int i = 0; i < 3; i++) assertNull(bigBurst(c, i * 10 * MS, 0.1));
+        assertNull(bigBurst(c, 40 * MS, 41), "no stack was taken at its writes: it waits to be named");
+        Finding named = null;
+        for (int i = 0; i < 3 && (named == null || named.outcome().predicted()); i++) {
+            named = bigBurst(c, (100 + 10 * i) * MS, 0.1);   // the first one's held write is walked, once
+        }
+        assertNotNull(named, "reported at a later read");
+        assertFalse(named.outcome().predicted(), named.outcome().toString());
+        assertTrue(named.outcome().confirmed());
+        assertArrayEquals(new long[] {65536, 65536}, named.writes(), "the burst that stalled");
+        assertTrue(named.outcome().waitMs() > 40, "its own wait: " + named.outcome());
+        assertTrue(named.callSite().startsWith(AppCalls.class.getName() + ".write("), "named by the write: "
+                + named.callSite());
+        assertNull(c.takeUnreportedStall(), "reported once");
+    }
+
+    @Test
+    void aStallOnlyTheWaitShowedIsNotLostWhenTheConnectionCloses() {
+        Connection c = connection();
+        for (int i = 0; i < 3; i++) bigBurst(c, i * 10 * MS, 0.1);
+        bigBurst(c, 40 * MS, 41);
+        Finding f = c.takeUnreportedStall();
+        assertNotNull(f, "for the close");
+        assertFalse(f.outcome().predicted());
+        assertTrue(f.callSite().startsWith(AppCalls.class.getName() + ".read("), "named by the read that waited: "
+                + f.callSite());
+    }
+
+    /** Two writes of 65536 B on loopback, and the answer {@code answerMs} later. */
+    private static Finding bigBurst(Connection c, long at, double answerMs) {
+        AppCalls.write(c, at, 65536);
+        AppCalls.write(c, at + MS / 100, 65536);
+        c.readStart(at + MS / 50);
+        return AppCalls.read(c, at + MS / 100 + (long) (answerMs * MS), 200);
     }
 
     private static Finding burst(Connection c, long at, FixAction action) {

@@ -141,6 +141,30 @@ class FindingsTest {
         assertEquals(1, f.stallsPredicted());
     }
 
+    /** A stall the wait showed where the model predicted none is reported as such, and counted apart. */
+    @Test
+    void aStallNotPredictedIsReportedAsMeasuredAndCountedApart() throws Exception {
+        Path path = dir.resolve("measured.jsonl");
+        Findings f = findings(ReportFile.open(path));
+        StallPrediction measured = new StallPrediction(HoldKind.DELAYED_ACK, 40 * MS, 0, 0, 0, 0, true, 65483,
+                40 * MS);
+        f.record(new Finding(Instant.EPOCH, endpoint(1), Role.SERVER, false, new long[] {65536, 65536, 3392},
+                new ReadOutcome(measured, 41 * MS, true, false), List.of(new StackTraceElement("A", "run", "A.java",
+                1)), "A.run(A.java:1)", 65483, MS, FixAction.NONE));
+        String line = Files.readAllLines(path).get(0);
+        assertTrue(line.contains("\"kind\":\"write-write-read\"") && line.contains("\"predicted\":false")
+                && line.contains("\"predictedStallMs\":0.0") && line.contains("\"confirmed\":true")
+                && line.contains("\"reason\":\"not predicted"), line);
+        assertTrue(log.at(Level.WARN).get(0).contains("not predicted, measured"), log.lines.toString());
+        assertEquals(0, f.stallsPredicted());
+        assertEquals(1, f.stallsNotPredicted());
+        assertEquals(1, f.stallsConfirmed());
+        assertTrue(f.summary().get(0).contains("0 stalls predicted, 1 measured but not predicted, 1 confirmed"),
+                f.summary().toString());
+        f.record(finding(endpoint(2), "A.run(A.java:1)", true, FixAction.NONE, 41));
+        assertTrue(Files.readAllLines(path).get(1).contains("\"predicted\":true"), "a predicted one says so");
+    }
+
     private static Finding nagleHold(Endpoint e, long costNanos) {
         StallPrediction p = new StallPrediction(HoldKind.NAGLE_HOLD, costNanos, costNanos, costNanos, 104, 104, true,
                 1448, 40 * MS);
