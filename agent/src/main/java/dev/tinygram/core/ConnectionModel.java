@@ -77,6 +77,8 @@ public final class ConnectionModel {
     private boolean heldSinceLastRead;
     /** Answers to our bursts that came quickly, in a row: the peer's usual pace (see {@link MeasuredStallRule}). */
     private int quickAnswersInARow;
+    /** Predicted delayed-ACK stalls whose reads cleared at once, in a row (see {@link UnbornePredictionRule}). */
+    private int stallPredictionsCleared;
     private boolean reading;
     private long readStartedAt;
     private StallPrediction readPrediction;
@@ -180,28 +182,58 @@ public final class ConnectionModel {
      */
     public ReadOutcome onReadEnd(long now, long bytes, boolean sentAsWritten) {
         long rttBefore = rtt.nanos();   // this read's own answer may not explain its wait away
-        boolean heldInBurst = heldSinceLastRead;
-        int quickAnswersBefore = quickAnswersInARow;
-        long waited = endRead(now, bytes, sentAsWritten) - readStartedAt;
-        if (!sentAsWritten && bytes > 0 && MeasuredStallRule.measuredStall(heldInBurst,
-                lastPrediction != null && lastPrediction.stall(), quickAnswersBefore, waited, rttBefore,
-                profile.delayedAckNanos())) {
+        long waited = judgeRead(now, bytes, sentAsWritten, rttBefore);
+        if (lastJudgement == Judgement.MEASURED_STALL) {
             return ReadOutcome.measuredStall(waited - rttBefore, waited, peerInteractive, peerRcvMss,
                     profile.delayedAckNanos());
         }
         // A fix sent it at once: whatever the read waited (a round trip, a coalescer's short delay), Nagle did not
         // hold it, so it confirms nothing; the prediction still says what the application's own settings would do.
-        return new ReadOutcome(lastPrediction, waited, !sentAsWritten && confirms(lastPrediction, waited, rttBefore));
+        return new ReadOutcome(lastPrediction, waited, lastJudgement == Judgement.CONFIRMED);
     }
 
     /** The same as {@link #onReadEnd}, for a caller that will not report this read: nothing allocated. */
     public void onReadEndUnreported(long now, long bytes) {
-        endRead(now, bytes, false);
+        onReadEndUnreported(now, bytes, false);
     }
 
     /** The same, with {@code sentAsWritten} as for {@link #onReadEnd(long, long, boolean)}. */
     public void onReadEndUnreported(long now, long bytes, boolean sentAsWritten) {
-        endRead(now, bytes, sentAsWritten);
+        judgeRead(now, bytes, sentAsWritten, rtt.nanos());
+    }
+
+    /** What the wait of the read that ended last said of its prediction. */
+    private enum Judgement { NONE, CONFIRMED, MEASURED_STALL }
+
+    private Judgement lastJudgement = Judgement.NONE;
+
+    /**
+     * Ends the read and weighs its wait against its prediction: confirmed, a stall only the wait showed
+     * ({@link MeasuredStallRule}), or a predicted stall that cleared at once ({@link UnbornePredictionRule}).
+     * Returns the wait.
+     */
+    private long judgeRead(long now, long bytes, boolean sentAsWritten, long rttBefore) {
+        boolean heldInBurst = heldSinceLastRead;
+        int quickAnswersBefore = quickAnswersInARow;
+        long waited = endRead(now, bytes, sentAsWritten) - readStartedAt;
+        boolean predictedStall = lastPrediction != null && lastPrediction.stall();
+        boolean judged = !sentAsWritten && bytes > 0;
+        if (judged && MeasuredStallRule.measuredStall(heldInBurst, predictedStall, quickAnswersBefore, waited,
+                rttBefore, profile.delayedAckNanos())) {
+            stallPredictionsCleared = 0;   // the rules were right after all, only the timing was not
+            lastJudgement = Judgement.MEASURED_STALL;
+            return waited;
+        }
+        boolean confirmed = !sentAsWritten && confirms(lastPrediction, waited, rttBefore);
+        if (judged && predictedStall) {
+            if (confirmed) {
+                stallPredictionsCleared = 0;
+            } else if (UnbornePredictionRule.clearedAtOnce(waited, rttBefore, lastPrediction.stallNanos())) {
+                stallPredictionsCleared++;
+            }
+        }
+        lastJudgement = confirmed ? Judgement.CONFIRMED : Judgement.NONE;
+        return waited;
     }
 
     /** Ends the read; returns the (monotonic) time it ended. */
@@ -318,7 +350,8 @@ public final class ConnectionModel {
                 unackedFull, peerRcvMss);
         boolean onRead = profile.hasPingpongMode()
                 && DelayedAckRule.acksPushedSegmentWhenRead(peerInteractive, segment.bytes, peerRcvMss);
-        if (quickAck || enough || onRead) {
+        boolean promptHere = UnbornePredictionRule.peerAcksPromptlyHere(stallPredictionsCleared);
+        if (quickAck || enough || onRead || promptHere) {
             if (quickAck) quickAcksLeft--;
             segment.peerAcksAt = arrival;
             segment.ackDelayed = false;
@@ -331,6 +364,7 @@ public final class ConnectionModel {
             if (trace != ModelTrace.NONE) {
                 trace.peerReceives(arrival, segment.bytes, arrival, false, enough ? enoughReason(unackedBytes)
                         : quickAck ? "quick-ack mode (new connection)"
+                        : promptHere ? "its answers showed no delayed ACK for the last stalls predicted"
                         : "out of interactive mode: a small pushed segment is ACKed as its application reads it");
             }
         } else {

@@ -1,6 +1,7 @@
 package dev.tinygram.report;
 
 import dev.tinygram.conn.Endpoint;
+import dev.tinygram.core.HoldKind;
 import dev.tinygram.observe.Finding;
 import java.io.IOException;
 import java.util.Map;
@@ -9,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
- * Findings in the report file: the first of each connection and call site at once, then at most one aggregated
- * line per {@link #INTERVAL_NANOS} each, and the rest when the connection closes or the JVM exits. Also the one
- * place that knows whether a finding is the first of its connection and call site.
+ * Findings in the report file: the first of each connection, call site, kind and whether the model predicted it
+ * ({@link Key}) at once, then at most one aggregated line per {@link #INTERVAL_NANOS} each, and the rest when the
+ * connection closes or the JVM exits. Also the one place that knows whether a finding is the first of its key.
  */
 final class ReportAggregator {
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -20,15 +21,20 @@ final class ReportAggregator {
      * Spelled out rather than generated: a record's generated equals and hashCode link through
      * {@code ObjectMethods} at first use, milliseconds spent inside the application's first stalled read.
      */
-    private record Key(Endpoint endpoint, String callSite) {
+    private record Key(Endpoint endpoint, String callSite, HoldKind kind, boolean predicted) {
+        static Key of(Finding f) {
+            return new Key(f.endpoint(), f.callSite(), f.kind(), f.outcome().predicted());
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && endpoint.equals(k.endpoint) && callSite.equals(k.callSite);
+            return o instanceof Key k && endpoint.equals(k.endpoint) && callSite.equals(k.callSite) && kind == k.kind
+                    && predicted == k.predicted;
         }
 
         @Override
         public int hashCode() {
-            return 31 * endpoint.hashCode() + callSite.hashCode();
+            return (31 * endpoint.hashCode() + callSite.hashCode()) * 31 + kind.ordinal() * 2 + (predicted ? 1 : 0);
         }
     }
 
@@ -60,7 +66,7 @@ final class ReportAggregator {
      * once. Exactly one caller gets true, however many threads race.
      */
     boolean add(Finding f, String mode, long now) {
-        Key key = new Key(f.endpoint(), f.callSite());
+        Key key = Key.of(f);
         Pending pending = byConnectionAndSite.get(key);
         if (pending == null) {
             Pending raced = byConnectionAndSite.putIfAbsent(key, new Pending(now));

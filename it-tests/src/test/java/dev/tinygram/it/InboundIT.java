@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tinygram.it.apps.LabServer;
 import dev.tinygram.it.apps.PiecesClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,49 +99,23 @@ class InboundIT {
                                      int requests, String extraAgentArgs) throws Exception {
         Path report = Files.createTempFile("tinygram-inbound-", ".jsonl");
         Files.delete(report);
-        Process server = new ProcessBuilder(jdk.java(), Forked.agentOption("report=" + report + ",log=warn" + extraAgentArgs), "-cp",
-                TestClasspath.get(), LabServer.class.getName(), "--bind", "127.0.0.1", "--port", "0", "--answers",
-                "1", "--request-bytes", String.valueOf(requestBytes)).redirectErrorStream(true).start();
-        StringBuilder said = new StringBuilder();
-        try {
-            int port = awaitPort(server, said);
+        try (ServerProcess server = new ServerProcess(List.of(jdk.java(),
+                Forked.agentOption("report=" + report + ",log=warn" + extraAgentArgs), "-cp", TestClasspath.get(),
+                LabServer.class.getName(), "--bind", "127.0.0.1", "--port", "0", "--answers", "1", "--request-bytes",
+                String.valueOf(requestBytes)))) {
             List<String> client = new ArrayList<>(List.of(jdk.java(), "-cp", TestClasspath.get(),
-                    PiecesClient.class.getName(), "--connect", "127.0.0.1", "--port", String.valueOf(port),
+                    PiecesClient.class.getName(), "--connect", "127.0.0.1", "--port", String.valueOf(server.port()),
                     "--pieces", pieces, "--gap-ms", String.valueOf(gapMs), "--requests", String.valueOf(requests),
                     "--warmup", "3"));
             if (nodelay) client.add("--nodelay");
             Forked.Run run = Forked.run(client);
             assertEquals(0, run.exit(), run.toString());
-            server.destroy();   // a polite stop: the agent writes what its report still holds
-            server.waitFor(10, TimeUnit.SECONDS);
+            server.stop();   // a polite stop: the agent writes what its report still holds
             List<JsonNode> findings = Report.read(report);
             return new Exchange(Double.parseDouble(run.result().get("p50_ms")), run.result().get("local"), findings,
-                    said.toString());
+                    server.said());
         } finally {
-            server.destroyForcibly();
-            server.waitFor(5, TimeUnit.SECONDS);
             Files.deleteIfExists(report);
         }
-    }
-
-    /** Reads the server's output up to LISTENING (bounded), and returns the port of its PORT line. */
-    private static int awaitPort(Process p, StringBuilder said) throws Exception {
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        int port = -1;
-        while (System.nanoTime() < deadline) {
-            if (in.ready()) {
-                String line = in.readLine();
-                if (line == null) break;
-                said.append(line).append('\n');
-                if (line.startsWith("PORT ")) port = Integer.parseInt(line.substring(5).trim());
-                if (line.equals("LISTENING") && port > 0) return port;
-            } else if (!p.isAlive()) {
-                break;
-            } else {
-                Thread.sleep(10);
-            }
-        }
-        throw new IllegalStateException("the server did not start: " + said);
     }
 }

@@ -168,7 +168,7 @@ public final class LabClient {
     }
 
     /** Connects, retrying for up to 10 s while the peer starts listening (the peer is up before this starts). */
-    static Socket connect(String address, int port) throws Exception {
+    public static Socket connect(String address, int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             Socket s = new Socket();
@@ -183,7 +183,7 @@ public final class LabClient {
         }
     }
 
-    static String arg(String[] args, String name, String fallback) {
+    public static String arg(String[] args, String name, String fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) return args[i + 1];
         }

@@ -33,7 +33,8 @@ public final class LabPeer {
         }
     }
 
-    private static void serve(Socket s) {
+    /** One connection of the protocol above, until its end of stream. */
+    public static void serve(Socket s) {
         try (s) {
             s.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(s.getInputStream());
