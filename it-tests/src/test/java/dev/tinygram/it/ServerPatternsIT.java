@@ -162,7 +162,7 @@ class ServerPatternsIT {
                 "0", "--answers", "65536+65536+65536+3392"))) {
             Forked.Run run = Forked.run(List.of(jdk.java(), "-cp", TestClasspath.get(),
                     BigAnswerClient.class.getName(), "--port", String.valueOf(server.port()), "--answer-bytes",
-                    "200000", "--requests", "3000"));
+                    "200000", "--requests", "5000"));
             assertEquals(0, run.exit(), run.toString());
             server.stop();
             int stalls = Integer.parseInt(run.result().get("stalls"));
@@ -170,11 +170,11 @@ class ServerPatternsIT {
             long measured = lines.stream().filter(f -> !f.get("predicted").asBoolean())
                     .mapToLong(f -> f.get("occurrences").asLong()).sum();
             long confirmed = lines.stream().mapToLong(f -> f.get("confirmedOccurrences").asLong()).sum();
-            System.out.printf(Locale.ROOT, "JDK %d 200,000 B as 65536 B writes: %d of 3000 requests over 30 ms at the"
+            System.out.printf(Locale.ROOT, "JDK %d 200,000 B as 65536 B writes: %d of 5000 requests over 30 ms at the"
                     + " client; the server's report: %d confirmed, %d of them not predicted%n", jdk.feature(), stalls,
                     confirmed, measured);
-            assumeTrue(stalls >= 2, "the kernel stalled " + stalls + " requests this time: nothing to judge");
-            assertTrue(confirmed >= stalls / 2, "most stalls the client saw are in the report: " + lines);
+            assumeTrue(stalls >= 1, "the kernel stalled no request this time: nothing to judge");
+            assertTrue(confirmed >= (stalls + 1) / 2, "most stalls the client saw are in the report: " + lines);
             assertTrue(confirmed <= stalls + 2, "and nothing it did not see: " + lines);
             for (JsonNode f : lines) {
                 if (f.get("predicted").asBoolean()) continue;
