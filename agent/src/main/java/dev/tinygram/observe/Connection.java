@@ -79,9 +79,9 @@ public final class Connection {
 
     /**
      * The same, with the {@code minStall} option. A held write's stack is taken only when its hold may cost that
-     * much: a stack walk takes tens of microseconds, and time spent between two of the application's writes lets
-     * an ACK in between them, which can change how the kernel cuts the burst into segments, and make a stall
-     * likelier (see {@code MeasuredStallRule}).
+     * much: a stack walk takes tens of microseconds, and a pause between two of the application's writes is what
+     * lets an ACK in between them, which changes how the kernel cuts the burst into segments and can end it in a
+     * stall (see {@code MeasuredStallRule}). The agent keeps its time there as short as it can.
      */
     public synchronized StallPrediction write(long now, long bytes, FixAction action, long minStallNanos) {
         if (burstWrites == 0) inbound.onOwnWrite(now);
