@@ -79,9 +79,10 @@ public final class Connection {
 
     /**
      * The same, with the {@code minStall} option. A held write's stack is taken only when its hold may cost that
-     * much: a stack walk takes tens of microseconds, and a pause between two of the application's writes is what
-     * lets an ACK in between them, which changes how the kernel cuts the burst into segments and can end it in a
-     * stall (see {@code MeasuredStallRule}). The agent keeps its time there as short as it can.
+     * much, and as a bare backtrace, decoded after the read: a pause between two of the application's writes is
+     * what lets an ACK in between them, which changes how the kernel cuts the burst into segments and can end it
+     * in a stall (see {@code MeasuredStallRule}). A StackWalker walk here, often over 50 us while cold, made that
+     * stall likelier.
      */
     public synchronized StallPrediction write(long now, long bytes, FixAction action, long minStallNanos) {
         if (burstWrites == 0) inbound.onOwnWrite(now);
@@ -231,24 +232,26 @@ public final class Connection {
     }
 
     /**
-     * A held write's stack, taken as the walker's frames (cheap, on the write path), turned into stack trace
+     * A held write's stack, captured as the JVM's backtrace (cheap, on the write path), decoded into stack trace
      * elements and a formatted call site once, when first asked for. Used under the connection's lock only.
      */
     private static final class HeldWrite {
-        private final List<StackWalker.StackFrame> frames;
+        private final Throwable backtrace;
+        private final CallSites callSites;
         private List<StackTraceElement> stack;
         private String site;
 
-        private HeldWrite(List<StackWalker.StackFrame> frames) {
-            this.frames = frames;
+        private HeldWrite(Throwable backtrace, CallSites callSites) {
+            this.backtrace = backtrace;
+            this.callSites = callSites;
         }
 
         static HeldWrite capture(CallSites callSites) {
-            return new HeldWrite(callSites.captureFrames());
+            return new HeldWrite(callSites.captureCheaply(), callSites);
         }
 
         List<StackTraceElement> stack() {
-            if (stack == null) stack = CallSites.elements(frames);
+            if (stack == null) stack = callSites.elements(backtrace);
             return stack;
         }
 

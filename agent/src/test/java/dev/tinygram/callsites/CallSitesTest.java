@@ -66,6 +66,21 @@ class CallSitesTest {
         assertFalse(CallSites.isJdk(stack.get(0)), stack.get(0).toString());
     }
 
+    private Throwable backtraceAtSiteC() {
+        return callSites.captureCheaply();
+    }
+
+    /** Captured on the write path, decoded after the read: the frames are those of the capture. */
+    @Test
+    void aBacktraceIsDecodedLaterIntoTheFramesWhereItWasCaptured() {
+        Throwable captured = backtraceAtSiteC();
+        List<StackTraceElement> stack = callSites.elements(captured);
+        assertEquals("backtraceAtSiteC", stack.get(0).getMethodName(), stack.toString());
+        assertEquals("aBacktraceIsDecodedLaterIntoTheFramesWhereItWasCaptured", stack.get(1).getMethodName());
+        assertNull(captured.getMessage());
+        assertNull(captured.getCause());
+    }
+
     @Test
     void depthIsRespected() {
         assertEquals(2, new CallSites(2).capture().size());
