@@ -165,16 +165,17 @@ class ServerPatternsIT {
                     "200000", "--requests", "5000"));
             assertEquals(0, run.exit(), run.toString());
             server.stop();
-            int stalls = Integer.parseInt(run.result().get("stalls"));
+            int stalls = Integer.parseInt(run.result().get("all_stalls"));   // the server sees the warm-up too
             List<JsonNode> lines = Report.read(report);
             long measured = lines.stream().filter(f -> !f.get("predicted").asBoolean())
                     .mapToLong(f -> f.get("occurrences").asLong()).sum();
             long confirmed = lines.stream().mapToLong(f -> f.get("confirmedOccurrences").asLong()).sum();
-            System.out.printf(Locale.ROOT, "JDK %d 200,000 B as 65536 B writes: %d of 5000 requests over 30 ms at the"
+            System.out.printf(Locale.ROOT, "JDK %d 200,000 B as 65536 B writes: %d of 5050 requests over 30 ms at the"
                     + " client; the server's report: %d confirmed, %d of them not predicted%n", jdk.feature(), stalls,
                     confirmed, measured);
             assumeTrue(stalls >= 1, "the kernel stalled no request this time: nothing to judge");
             assertTrue(confirmed >= (stalls + 1) / 2, "most stalls the client saw are in the report: " + lines);
+            // A pause of the client's own JVM between two requests looks like one to the server: a little slack.
             assertTrue(confirmed <= stalls + 2, "and nothing it did not see: " + lines);
             for (JsonNode f : lines) {
                 if (f.get("predicted").asBoolean()) continue;
