@@ -166,6 +166,7 @@ final class AgentRuntime {
         } catch (Throwable e) {
             before.base().log().warn("could not restore every JDK class ({}); the hooks stay, inert", e.toString());
         }
+        before.tracker().reportLateStalls();
         before.base().findings().flushPending();
         stopTimerUnlessKept(before.coalescing(), null);
         current = before.detached();
@@ -233,6 +234,8 @@ final class AgentRuntime {
     private static void addExitSummaryOnce(Base base) {
         if (EXIT_HOOK_ADDED.getAndSet(true)) return;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Running now = current;
+            if (now != null && now.installed()) now.tracker().reportLateStalls();
             base.findings().shutdown();
             if (EVER_COALESCED.get()) base.log().info("summary: {}", base.coalesceStats().describe());
         }, "tinygram-shutdown"));

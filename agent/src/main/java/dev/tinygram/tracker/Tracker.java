@@ -254,6 +254,18 @@ public final class Tracker implements EventSink {
     }
 
     /**
+     * Records the stalls only a wait showed that no read has reported yet (see {@code Connection}): at detach and
+     * at exit, so that none is lost with an open connection.
+     */
+    public void reportLateStalls() {
+        connections.forEach((socket, t) -> {
+            if (t == Tracked.NOT_TCP) return;
+            Finding late = t.watch.takeUnreportedStall();
+            if (late != null) findings.record(late);
+        });
+    }
+
+    /**
      * After a change of options, before the old ones' coalescers could be bypassed: retires each coalescer this
      * tracker's fixer would not keep, so nothing is left buffered for a write straight to the JDK to overtake.
      */

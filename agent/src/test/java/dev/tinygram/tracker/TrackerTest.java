@@ -114,6 +114,30 @@ class TrackerTest {
         t.readEnded(channel, 10);
     }
 
+    /** Two writes of 65536 B and an answer {@code answerMs} after them: a burst whose held rest looks harmless. */
+    private void bigBurst(Tracker t, double answerMs) {
+        t.written(client, 65536);
+        clock.addAndGet(MS / 100);
+        t.written(client, 65536);
+        t.channelReadStarting(client);
+        clock.addAndGet((long) (answerMs * MS));
+        t.readEnded(client, 200);
+        clock.addAndGet(MS);
+    }
+
+    /** A stall only the wait showed, still waiting for a held write to name it, is reported at detach or exit. */
+    @Test
+    void aStallNotYetReportedIsRecordedWhenTheTrackerReportsLateStalls() throws Exception {
+        Tracker t = tracker(Fixer.none());
+        for (int i = 0; i < 4; i++) bigBurst(t, 0.1);
+        bigBurst(t, 41);
+        assertTrue(recorded.stream().noneMatch(f -> !f.outcome().predicted()), "not yet: " + recorded);
+        t.reportLateStalls();
+        assertEquals(1, recorded.stream().filter(f -> !f.outcome().predicted()).count(), recorded.toString());
+        t.reportLateStalls();
+        assertEquals(1, recorded.stream().filter(f -> !f.outcome().predicted()).count(), "once: " + recorded);
+    }
+
     @Test
     void observeTurnsWriteWriteReadIntoAFindingAndChangesNothing() throws Exception {
         Tracker t = tracker(Fixer.none());
