@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  *          agent -> hooks -> bootstrap
  *          agent -> report -> observe, fix (its notices), core, conn
  * </pre>
- * bootstrap, core and conn depend on nothing of tinygram's. Each rule names what a package may use; a new
+ * bootstrap, core, conn and kernel depend on nothing of tinygram's. Each rule names what a package may use; a new
  * import across the grain fails the build with the offending class and line.
  */
 class PackageRulesTest {
@@ -61,6 +61,11 @@ class PackageRulesTest {
     @Test
     void theDecisionCoreIsPure() {
         only("core", JDK).check(main);
+    }
+
+    @Test
+    void theKernelsWordDependsOnNothingOfOurs() {
+        only("kernel", JDK).check(main);
     }
 
     @Test
