@@ -57,6 +57,29 @@ public final class LabClient {
         System.out.println("RESULT patterns=" + patterns.size());
     }
 
+    /** One request and its answer on a connection to a {@link LabPeer}. */
+    public interface Exchange {
+        void run(OutputStream out, InputStream in) throws Exception;
+    }
+
+    /**
+     * For a client of a {@link LabPeer} given {@code --port P [--requests 8]}: connects, says the request size,
+     * runs {@code exchange} that many times, and prints {@code RESULT requests=N}. The exchange's own frames are the
+     * caller's, so a finding names the caller's method.
+     */
+    public static void exchanges(String[] args, int requestBytes, Exchange exchange) throws Exception {
+        int port = Integer.parseInt(arg(args, "--port", null));
+        int requests = Integer.parseInt(arg(args, "--requests", "8"));
+        try (Socket s = connect("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            new DataOutputStream(out).writeInt(requestBytes);
+            if (in.read() < 0) throw new IllegalStateException("the peer closed");
+            for (int i = 0; i < requests; i++) exchange.run(out, in);
+        }
+        System.out.println("RESULT requests=" + requests);
+    }
+
     /** Waits {@code ms}, to the sub-millisecond (a sleep alone overshoots). */
     static void pause(int ms) {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
