@@ -98,7 +98,8 @@ final class AgentRuntime {
                 base.streams(), base.quickack());
         base.sayIfQuickackUnsupported(options);
         Fixer fixer = new Fixer(1, options.fix(), coalescingFor(base, options, null), context);
-        Tracker tracker = new Tracker(new Tracker.Settings(options.profile(), options.mss(), options.stackDepth()),
+        Tracker tracker = new Tracker(new Tracker.Settings(options.profile(), options.mss(), options.stackDepth(),
+                base.kernel()::get),
                 new Endpoints(), base.findings(), System::nanoTime, fixer, AgentRuntime::standDown);
         tracker.install();
         Installer.Installed hooks = Installer.install(inst, targets);
@@ -251,6 +252,7 @@ final class AgentRuntime {
                 base.log().debug("warm-up of the findings path failed ({}); the first finding pays for it",
                         e.toString());
             }
+            TinygramBridge.runAsAgent(base::openKernelReader);
         }, "tinygram-warm-up");
         t.setDaemon(true);
         t.start();

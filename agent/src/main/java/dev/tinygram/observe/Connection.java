@@ -8,6 +8,7 @@ import dev.tinygram.core.ConnectionModel;
 import dev.tinygram.core.InboundModel;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
+import dev.tinygram.kernel.TcpInfo;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class Connection {
     private Finding unnamedStall;
     private boolean captureNextHeld;
     private Finding namedLateStall;
+    /** The kernel's word as this read began, if it was asked (see {@link #kernelAtReadStart}). */
+    private TcpInfo kernelAtRead;
     private boolean reading;
 
     /** The {@code minStall} default, for callers that do not pass the option. */
@@ -149,7 +152,7 @@ public final class Connection {
                 long[] sizes = Arrays.copyOf(burst, Math.min(burstWrites, MAX_BURST_SIZES));
                 HeldWrite site = heldWrite != null ? heldWrite : HeldWrite.capture(callSites);
                 finding = new Finding(Instant.now(), endpoint, role, burstNodelay || action.fixed(), sizes, outcome,
-                        site.stack(), site.site(), model.mss(), rttUsed, action);
+                        site.stack(), site.site(), model.mss(), rttUsed, action, kernelAtRead);
                 if (heldWrite == null) {
                     // Named for now by this read (its stack taken after the wait, where it costs nothing); the
                     // next held write names the writes' own site, and a later read reports it. One still unnamed
@@ -168,6 +171,7 @@ public final class Connection {
             namedLateStall = null;
         }
         reading = false;
+        kernelAtRead = null;
         if (burstWrites > 0) previousBurstWrites = burstWrites;
         burstWrites = 0;
         heldWrite = null;
@@ -189,6 +193,11 @@ public final class Connection {
         return new Finding(Instant.now(), endpoint, role, appNodelay, o.pieces(),
                 new ReadOutcome(stall, o.waitNanos(), true), stack, CallSites.callSite(stack), model.mss(),
                 model.rttNanos(), action);
+    }
+
+    /** What the kernel said as the current read began: it goes with this read's finding. */
+    public synchronized void kernelAtReadStart(TcpInfo info) {
+        if (reading) kernelAtRead = info;
     }
 
     /** A held write's stack was taken: it names the writes of a stall that only the wait showed, if one waits. */

@@ -5,6 +5,7 @@ import dev.tinygram.conn.FixAction;
 import dev.tinygram.conn.Role;
 import dev.tinygram.core.HoldKind;
 import dev.tinygram.core.ReadOutcome;
+import dev.tinygram.kernel.TcpInfo;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,9 +26,17 @@ import java.util.List;
  * @param mss        the segment size the model used
  * @param rttNanos   the path's round trip the model used
  * @param action     what tinygram did on this connection
+ * @param kernel     the kernel's {@code tcp_info} as the read began, or null where only the model speaks
  */
 public record Finding(Instant time, Endpoint endpoint, Role role, boolean nodelay, long[] writes, ReadOutcome outcome,
-                      List<StackTraceElement> stack, String callSite, int mss, long rttNanos, FixAction action) {
+                      List<StackTraceElement> stack, String callSite, int mss, long rttNanos, FixAction action,
+                      TcpInfo kernel) {
+
+    /** The model's word alone. */
+    public Finding(Instant time, Endpoint endpoint, Role role, boolean nodelay, long[] writes, ReadOutcome outcome,
+                   List<StackTraceElement> stack, String callSite, int mss, long rttNanos, FixAction action) {
+        this(time, endpoint, role, nodelay, writes, outcome, stack, callSite, mss, rttNanos, action, null);
+    }
 
     /** What the held tail waits for. */
     public HoldKind kind() {

@@ -4,6 +4,7 @@ import dev.tinygram.observe.CallSites;
 import dev.tinygram.conn.Endpoint;
 import dev.tinygram.observe.Finding;
 import dev.tinygram.core.StallPrediction;
+import dev.tinygram.kernel.TcpInfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,10 +39,23 @@ final class ReportLine {
                 .put("hint", FindingText.hint(f))
                 .put("callSite", f.callSite())
                 .putRaw("stack", Json.array(stack))
+                .put("evidence", f.kernel() != null ? "kernel" : "model")
+                .putRaw("kernel", kernel(f.kernel()))
                 .put("mode", mode)
                 .put("action", f.action().label())
                 .put("occurrences", occurrences)
                 .put("confirmedOccurrences", confirmed)
                 .toString();
+    }
+
+    /** The kernel's numbers, sizes and times only, the ones it returned; {@code null} where it was not asked. */
+    private static String kernel(TcpInfo k) {
+        if (k == null) return "null";
+        Json j = new Json();
+        if (k.knowsHeldBytes()) j.put("notsentBytes", k.notsentBytes());
+        j.put("unacked", k.unacked()).put("sndMss", k.sndMss()).put("rcvMss", k.rcvMss()).put("rttUs", k.rttMicros());
+        if (k.minRttMicros() != TcpInfo.ABSENT) j.put("minRttUs", k.minRttMicros());
+        return j.put("atoUs", k.atoMicros()).put("lastDataSentMs", k.lastDataSentMillis())
+                .put("lastAckRecvMs", k.lastAckRecvMillis()).toString();
     }
 }

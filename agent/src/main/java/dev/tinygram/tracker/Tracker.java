@@ -12,6 +12,7 @@ import dev.tinygram.core.Profile;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.fix.ConnectionFix;
 import dev.tinygram.fix.Fixer;
+import dev.tinygram.kernel.KernelReader;
 import dev.tinygram.observe.CallSites;
 import dev.tinygram.observe.Connection;
 import dev.tinygram.observe.Finding;
@@ -22,6 +23,7 @@ import java.nio.channels.SelectableChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The event sink: one short method per hook event, each finding the connection, then telling observe what
@@ -39,7 +41,15 @@ public final class Tracker implements EventSink {
     private static final long SYN_RETRANSMISSION_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Settings that shape the model. {@code mss <= 0} means "from the interface's MTU". */
-    public record Settings(Profile profile, int mss, int stackDepth) {}
+    /**
+     * @param kernel the kernel reader, or null while there is none (not yet opened, or not on this platform)
+     */
+    public record Settings(Profile profile, int mss, int stackDepth, Supplier<KernelReader> kernel) {
+        /** Without kernel evidence. */
+        public Settings(Profile profile, int mss, int stackDepth) {
+            this(profile, mss, stackDepth, () -> null);
+        }
+    }
 
     private final Settings settings;
     private final Endpoints endpoints;
@@ -295,7 +305,19 @@ public final class Tracker implements EventSink {
 
     /** The read that starts now waits for the answer: observe predicts, and a predicted stall may be fixed. */
     private void waitStarts(Object connection, Tracked t, long now) {
-        flagIfWorth(connection, t, t.watch.readStart(now, findings.minStallNanos()));
+        StallPrediction p = t.watch.readStart(now, findings.minStallNanos());
+        flagIfWorth(connection, t, p);
+        askKernelIfHeld(connection, t, p);
+    }
+
+    /**
+     * A read starts where the model predicts held bytes worth a report: the kernel's own numbers go with the
+     * finding (one getsockopt, only here, never per write).
+     */
+    private void askKernelIfHeld(Object connection, Tracked t, StallPrediction p) {
+        if (p == null || !p.held() || p.stallNanos() < findings.minStallNanos()) return;
+        KernelReader kernel = settings.kernel().get();
+        if (kernel != null) t.watch.kernelAtReadStart(kernel.read(connection));
     }
 
     /**

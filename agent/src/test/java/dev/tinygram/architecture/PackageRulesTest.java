@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  * cli -> agent -> tracker -> observe -> core
- *                   |   \         \---> conn
+ *                   |   \         \---> conn, kernel
  *                   |    \--> fix -----> core, conn, bootstrap
  *          agent -> hooks -> bootstrap
- *          agent -> report -> observe, fix (its notices), core, conn
+ *          agent -> report -> observe, fix (its notices), core, conn, kernel
  * </pre>
- * bootstrap, core, conn and kernel depend on nothing of tinygram's. Each rule names what a package may use; a new
+ * bootstrap, core, conn and kernel depend on nothing of tinygram's; ffm neither, and nothing imports it (the
+ * kernel reader loads it into a module of its own). Each rule names what a package may use; a new
  * import across the grain fails the build with the offending class and line.
  */
 class PackageRulesTest {
@@ -69,13 +70,20 @@ class PackageRulesTest {
     }
 
     @Test
+    void theNativeCallerIsLoadedNotImported() {
+        only("ffm", JDK).check(main);
+        classes().that().resideOutsideOfPackage("dev.tinygram.ffm..").should().onlyDependOnClassesThat()
+                .resideOutsideOfPackage("dev.tinygram.ffm..").check(main);
+    }
+
+    @Test
     void theConnectionVocabularyDependsOnNothingOfOurs() {
         only("conn", JDK).check(main);
     }
 
     @Test
     void observeDecidesNoFix() {
-        only("observe", JDK, "dev.tinygram.core..", "dev.tinygram.conn..").check(main);
+        only("observe", JDK, "dev.tinygram.core..", "dev.tinygram.conn..", "dev.tinygram.kernel..").check(main);
     }
 
     @Test
@@ -91,14 +99,15 @@ class PackageRulesTest {
     @Test
     void theTrackerJoinsObserveAndFix() {
         only("tracker", JDK, "dev.tinygram.bootstrap..", "dev.tinygram.core..", "dev.tinygram.conn..",
-                "dev.tinygram.observe..", "dev.tinygram.fix..", "com.blogspot.mydailyjava.weaklockfree..")
+                "dev.tinygram.observe..", "dev.tinygram.fix..", "dev.tinygram.kernel..",
+                "com.blogspot.mydailyjava.weaklockfree..")
                 .check(main);
     }
 
     @Test
     void reportReadsFindingsAndFixNotices() {
         only("report", JDK, "jdk.jfr..", "dev.tinygram.core..", "dev.tinygram.conn..", "dev.tinygram.observe..",
-                "dev.tinygram.fix..", "org.slf4j..").check(main);
+                "dev.tinygram.fix..", "dev.tinygram.kernel..", "org.slf4j..").check(main);
     }
 
     @Test

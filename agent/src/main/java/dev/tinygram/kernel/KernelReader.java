@@ -1,0 +1,157 @@
+package dev.tinygram.kernel;
+
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
+import java.lang.module.ModuleReference;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Asks the kernel about a connection: {@code getsockopt(TCP_INFO)} on its descriptor, on Linux with JDK 22 or
+ * later. The system call goes through {@code dev.tinygram.ffm.Getsockopt}, loaded from the agent's jar into a named
+ * module of its own, {@code dev.tinygram.ffm}, in a layer defined here; native access is turned on for that module
+ * alone (as {@code --enable-native-access=dev.tinygram.ffm} would), so the JDK prints no warning and the
+ * application's own class path keeps its own setting. Used only at the moments that matter (a read that waits
+ * for held bytes), never per write.
+ */
+public final class KernelReader {
+    static final String MODULE = "dev.tinygram.ffm";
+    private static final String PACKAGE = "dev.tinygram.ffm";
+    private static final String CLASS = PACKAGE + ".Getsockopt";
+    /** The module's classes in the agent's jar: what its reader lists. */
+    static final Set<String> CLASS_FILES = Set.of("dev/tinygram/ffm/Getsockopt.class");
+
+    private final SocketFd fds;
+    private final Object getsockopt;
+    private final MethodHandle read;   // (Getsockopt, int, int, int, byte[]) int
+
+    private KernelReader(SocketFd fds, Object getsockopt, MethodHandle read) {
+        this.fds = fds;
+        this.getsockopt = getsockopt;
+        this.read = read;
+    }
+
+    /**
+     * A reader, or an exception whose message says in a few words why there is none here (the caller logs it
+     * once and the model carries on alone).
+     */
+    public static KernelReader open(Instrumentation inst, ClassLoader agentLoader) throws Exception {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            throw new UnsupportedOperationException("TCP_INFO is Linux's");
+        }
+        if (Runtime.version().feature() < 22) {
+            throw new UnsupportedOperationException("needs JDK 22 or later for the FFM API, this is "
+                    + Runtime.version().feature());
+        }
+        SocketFd fds = SocketFd.load();
+        Module module = defineModule(agentLoader);
+        inst.redefineModule(Object.class.getModule(), Set.of(), Map.of("jdk.internal.access", Set.of(module)),
+                Map.of(), Set.of(), Map.of());
+        Class<?> type = Class.forName(CLASS, true, module.getClassLoader());
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        try {
+            boolean enabled = (boolean) lookup.findStatic(type, "enableNativeAccess",
+                    MethodType.methodType(boolean.class)).invoke();
+            if (!enabled) throw new IllegalStateException("native access stayed off for " + MODULE);
+            Object bound = lookup.findStatic(type, "bind", MethodType.methodType(type)).invoke();
+            MethodHandle read = lookup.findVirtual(type, "read", MethodType.methodType(int.class, int.class,
+                    int.class, int.class, byte[].class));
+            return new KernelReader(fds, bound, read);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * The kernel's {@code tcp_info} for {@code connection} (a Socket's NioSocketImpl or a SocketChannelImpl), or
+     * null if it has no descriptor now or the call failed.
+     */
+    public TcpInfo read(Object connection) {
+        int fd = fds.of(connection);
+        if (fd < 0) return null;
+        byte[] buffer = new byte[TcpInfo.BUFFER_BYTES];
+        int length;
+        try {
+            length = (int) read.invoke(getsockopt, fd, TcpInfo.IPPROTO_TCP, TcpInfo.TCP_INFO, buffer);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("getsockopt(TCP_INFO) on descriptor " + fd, t);
+        }
+        return length > 0 ? TcpInfo.decode(buffer, length) : null;
+    }
+
+    /** Defines {@value #MODULE} from the agent's jar in a layer of its own, with the agent's loader as parent. */
+    private static Module defineModule(ClassLoader agentLoader) {
+        ModuleDescriptor descriptor = ModuleDescriptor.newModule(MODULE).packages(Set.of(PACKAGE)).exports(PACKAGE)
+                .build();
+        ModuleReference reference = new ModuleReference(descriptor, null) {
+            @Override
+            public ModuleReader open() {
+                return new JarEntries(agentLoader);
+            }
+        };
+        ModuleFinder finder = new ModuleFinder() {
+            @Override
+            public Optional<ModuleReference> find(String name) {
+                return MODULE.equals(name) ? Optional.of(reference) : Optional.empty();
+            }
+
+            @Override
+            public Set<ModuleReference> findAll() {
+                return Set.of(reference);
+            }
+        };
+        ModuleLayer boot = ModuleLayer.boot();
+        Configuration configuration = boot.configuration().resolve(finder, ModuleFinder.of(), Set.of(MODULE));
+        return boot.defineModulesWithOneLoader(configuration, agentLoader).findModule(MODULE).orElseThrow();
+    }
+
+    /** The module's class files, read from the agent's jar through its loader. */
+    private static final class JarEntries implements ModuleReader {
+        private final ClassLoader loader;
+
+        JarEntries(ClassLoader loader) {
+            this.loader = loader;
+        }
+
+        @Override
+        public Optional<URI> find(String name) {
+            URL url = CLASS_FILES.contains(name) ? loader.getResource(name) : null;
+            try {
+                return url == null ? Optional.empty() : Optional.of(url.toURI());
+            } catch (URISyntaxException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public Optional<InputStream> open(String name) {
+            return CLASS_FILES.contains(name) ? Optional.ofNullable(loader.getResourceAsStream(name))
+                    : Optional.empty();
+        }
+
+        @Override
+        public Stream<String> list() {
+            return CLASS_FILES.stream();
+        }
+
+        @Override
+        public void close() {}
+    }
+}
