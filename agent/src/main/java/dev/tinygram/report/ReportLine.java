@@ -49,7 +49,7 @@ final class ReportLine {
     }
 
     /** The kernel's numbers, sizes and times only, the ones it returned; {@code null} where it was not asked. */
-    private static String kernel(TcpInfo k) {
+    static String kernel(TcpInfo k) {
         if (k == null) return "null";
         Json j = new Json();
         if (k.knowsHeldBytes()) j.put("notsentBytes", k.notsentBytes());

@@ -40,6 +40,8 @@ final class StallEvent extends Event {
     @Label("Confirmed") boolean confirmed;
     @Label("Call Site") String callSite;
     @Label("Held Write Stack") String stack;
+    @Label("Evidence") String evidence;
+    @Label("Kernel") String kernel;
     @Label("Mode") String mode;
     @Label("Action") String action;
 
@@ -63,6 +65,8 @@ final class StallEvent extends Event {
         e.confirmed = f.outcome().confirmed();
         e.callSite = f.callSite();
         e.stack = f.stack().stream().map(dev.tinygram.observe.CallSites::format).collect(Collectors.joining("\n"));
+        e.evidence = f.kernel() != null ? "kernel" : "model";
+        e.kernel = ReportLine.kernel(f.kernel());
         e.mode = mode;
         e.action = f.action().label();
         e.commit();
