@@ -1,6 +1,7 @@
 package dev.tinygram.agent;
 
 import dev.tinygram.core.Profile;
+import dev.tinygram.core.StallPrediction;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.HostPortPattern;
 import dev.tinygram.fix.QuickackScope;
@@ -43,7 +44,7 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
     static final String AUTO_MSS = "auto (per connection: its interface's MTU less IP, TCP and timestamp headers,"
             + " 1448 at MTU 1500)";
     /** Default {@code minStall}: far above a loopback round trip, below any real path's. */
-    static final long DEFAULT_MIN_STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long DEFAULT_MIN_STALL_NANOS = StallPrediction.DEFAULT_MIN_STALL_NANOS;
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(us|ms)");
 
     public static AgentOptions defaults() throws OptionException {

@@ -20,6 +20,12 @@ public record StallPrediction(HoldKind kind, long stallNanos, long expectedNanos
                               long blockingSegmentBytes, boolean peerInteractive, int peerRcvMss,
                               long delayedAckNanos) {
 
+    /**
+     * The {@code minStall} option's default, one millisecond: the least a hold must cost over writing once to be
+     * reported, and to flag a connection under {@code scope=flagged}.
+     */
+    public static final long DEFAULT_MIN_STALL_NANOS = 1_000_000;
+
     /** An inbound stall that happened: the peer's {@code restBytes} waited behind its {@code pieceBytes}. */
     public static StallPrediction inbound(long expectedNanos, long restBytes, long pieceBytes, int mss,
                                           long delayedAckNanos, long maxDelayedAckNanos) {

@@ -56,9 +56,6 @@ public final class Connection {
     private TcpInfo kernelAtRead;
     private boolean reading;
 
-    /** The {@code minStall} default, for callers that do not pass the option. */
-    static final long DEFAULT_MIN_STALL_NANOS = 1_000_000;
-
     public Connection(Endpoint endpoint, Role role, ConnectionModel model, CallSites callSites) {
         this.endpoint = endpoint;
         this.role = role;
@@ -77,7 +74,7 @@ public final class Connection {
      * that read until nothing came before it wrote), which now waits for this burst's answer; else null.
      */
     public StallPrediction write(long now, long bytes, FixAction action) {
-        return write(now, bytes, action, DEFAULT_MIN_STALL_NANOS);
+        return write(now, bytes, action, StallPrediction.DEFAULT_MIN_STALL_NANOS);
     }
 
     /**
@@ -122,7 +119,7 @@ public final class Connection {
 
     /** The app started waiting to read. Returns the prediction if this is a new wait, else null. */
     public StallPrediction readStart(long now) {
-        return readStart(now, DEFAULT_MIN_STALL_NANOS);
+        return readStart(now, StallPrediction.DEFAULT_MIN_STALL_NANOS);
     }
 
     /** The same, with the {@code minStall} option. */

@@ -33,10 +33,8 @@ public final class Findings implements FindingSink {
     private final LongSupplier clock;
     private volatile String mode;
     /** The {@code minStall} option: holds that cost less are counted, not reported. */
-    private volatile long minStallNanos = DEFAULT_MIN_STALL_NANOS;
+    private volatile long minStallNanos = StallPrediction.DEFAULT_MIN_STALL_NANOS;
 
-    /** Until the options set it: a millisecond, as the {@code minStall} option's default. */
-    private static final long DEFAULT_MIN_STALL_NANOS = 1_000_000;
 
     public Findings(Logger log, ReportFile report, String mode, LongSupplier clock) {
         this.logger = log;

@@ -221,8 +221,7 @@ public final class Tracker implements EventSink {
             selectWaits.answered(connection);
             if (t != null && t != Tracked.NOT_TCP) {
                 fixer.outputEnded(t.fix);
-                Finding late = t.watch.takeUnreportedStall();
-                if (late != null) findings.record(late);
+                recordLateStall(t);
                 findings.closed(t.watch.endpoint());
             }
         }
@@ -269,10 +268,13 @@ public final class Tracker implements EventSink {
      */
     public void reportLateStalls() {
         connections.forEach((socket, t) -> {
-            if (t == Tracked.NOT_TCP) return;
-            Finding late = t.watch.takeUnreportedStall();
-            if (late != null) findings.record(late);
+            if (t != Tracked.NOT_TCP) recordLateStall(t);
         });
+    }
+
+    private void recordLateStall(Tracked t) {
+        Finding late = t.watch.takeUnreportedStall();
+        if (late != null) findings.record(late);
     }
 
     /**
@@ -315,7 +317,7 @@ public final class Tracker implements EventSink {
      * finding (one getsockopt, only here, never per write).
      */
     private void askKernelIfHeld(Object connection, Tracked t, StallPrediction p) {
-        if (p == null || !p.held() || p.stallNanos() < findings.minStallNanos()) return;
+        if (!worthReporting(p)) return;
         KernelReader kernel = settings.kernel().get();
         if (kernel != null) t.watch.kernelAtReadStart(kernel.read(connection));
     }
@@ -325,9 +327,12 @@ public final class Tracker implements EventSink {
      * flags the connection (scope=flagged).
      */
     private void flagIfWorth(Object connection, Tracked t, StallPrediction p) {
-        if (p != null && p.held() && p.stallNanos() >= findings.minStallNanos()) {
-            fixer.stallPredicted(connection, t.fix, t.watch.heldWriteSite());
-        }
+        if (worthReporting(p)) fixer.stallPredicted(connection, t.fix, t.watch.heldWriteSite());
+    }
+
+    /** A predicted hold that costs at least {@code minStall}: flagged, and asked about. */
+    private boolean worthReporting(StallPrediction p) {
+        return p != null && p.held() && p.stallNanos() >= findings.minStallNanos();
     }
 
     /** scope=flagged remembers call sites: a held write from one flagged before fixes this connection now. */
