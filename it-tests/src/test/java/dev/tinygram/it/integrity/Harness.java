@@ -254,8 +254,8 @@ final class Harness {
         return open(x, kind, param, 0);
     }
 
-    Net.Conn open(Ctx x, byte kind, int param, int buffers) throws IOException {
-        Net.Conn c = new Counting(Net.connect(api, server.port(), x.r, buffers), x.progress);
+    Net.Conn open(Ctx x, byte kind, int param, int sendBuffer) throws IOException {
+        Net.Conn c = new Counting(Net.connect(api, server.port(), x.r, sendBuffer), x.progress);
         x.conn = c;
         header(x, c, x.id, kind, param);
         return c;
@@ -454,8 +454,8 @@ final class Harness {
             return c.nodelay();
         }
 
-        public void buffers(int bytes) throws IOException {
-            c.buffers(bytes);
+        public void sendBuffer(int bytes) throws IOException {
+            c.sendBuffer(bytes);
         }
 
         public void shutdownOutput() throws IOException {
@@ -550,7 +550,7 @@ final class Harness {
 
     /**
      * No byte moved for {@link #NO_PROGRESS_MS}. If the kernel still holds bytes to send, the stall is the kernel's
-     * (on loopback with 16 KB buffers a zero-window probe can back off for seconds): it gets up to
+     * (a zero-window probe or a retransmission backing off for seconds): it gets up to
      * {@link #KERNEL_HELD_MS} in all, noted on stdout with what ss saw. Anything else is a hang.
      */
     private void stoodStill(Ctx x, long now) {

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the kernel holds for one loopback connection, both ends, from {@code ss -tino}: the watchdog's second
  * opinion before it calls a connection hung. Bytes in a send queue while the peer's reader waits are the kernel's
- * to move (a zero-window probe backing off, on loopback with 16 KB buffers), not something the agent lost or held:
+ * to move (a zero-window probe or a retransmission backing off), not something the agent lost or held:
  * the agent only ever holds bytes in user space. The lines go into the failure text either way.
  */
 final class KernelQueues {

@@ -121,7 +121,7 @@ final class LocalServer {
             boolean injectHere = inject != Inject.NONE && connId % 10 == 5;
             Outcome o = switch (kind) {
                 case Wire.ECHO -> {
-                    if (param >> 8 > 0) c.buffers((param >> 8) << 10);
+                    if (param >> 8 > 0) c.sendBuffer((param >> 8) << 10);
                     yield echo(c, r, Long.MAX_VALUE, injectHere ? inject : Inject.NONE, (param & 1) == 1);
                 }
                 case Wire.SINK -> sink(c, injectHere && inject == Inject.FLIP);

@@ -103,8 +103,15 @@ final class Net {
 
         boolean nodelay() throws IOException;
 
-        /** Sets SO_SNDBUF and SO_RCVBUF. */
-        void buffers(int bytes) throws IOException;
+        /**
+         * Sets SO_SNDBUF, and not SO_RCVBUF. A set receive buffer is locked: the kernel may no longer grow it. On
+         * loopback (MSS 65483) a locked buffer of 16 to 128 KB drops segments whose memory does not fit (nstat:
+         * TcpExtTCPRcvQDrop, TcpExtRcvPruned), and now and then both ends back off their timers for tens of
+         * seconds ("rto:26624 backoff:7", a persist timer at the other end): a kernel stall that CI hit three
+         * times, whoever set TCP_NODELAY. Left to the kernel, the receive buffer starts at tcp_rmem's default and
+         * grows only as fast as a slow reader reads, so the pipe still fills.
+         */
+        void sendBuffer(int bytes) throws IOException;
 
         void shutdownOutput() throws IOException;
 
@@ -167,16 +174,16 @@ final class Net {
         return connect(api, port, r, 0);
     }
 
-    /** With {@code buffers} > 0, SO_SNDBUF and SO_RCVBUF are set to it before connecting, as some apps do. */
-    static Conn connect(Api api, int port, Random r, int buffers) throws IOException {
+    /**
+     * With {@code sendBuffer} > 0, SO_SNDBUF is set to it before connecting, as some apps do. SO_RCVBUF is left to
+     * the kernel: see {@link Conn#sendBuffer}.
+     */
+    static Conn connect(Api api, int port, Random r, int sendBuffer) throws IOException {
         InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         if (api == Api.SOCKET || api == Api.SSL) {
             Socket s = api == Api.SSL ? tls().getSocketFactory().createSocket() : new Socket();
             try {
-                if (buffers > 0) {
-                    s.setSendBufferSize(buffers);
-                    s.setReceiveBufferSize(buffers);
-                }
+                if (sendBuffer > 0) s.setSendBufferSize(sendBuffer);
                 s.connect(to, 10_000);
             } catch (IOException e) {
                 s.close();
@@ -186,10 +193,7 @@ final class Net {
         }
         SocketChannel ch = SocketChannel.open();
         try {
-            if (buffers > 0) {
-                ch.setOption(StandardSocketOptions.SO_SNDBUF, buffers);
-                ch.setOption(StandardSocketOptions.SO_RCVBUF, buffers);
-            }
+            if (sendBuffer > 0) ch.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer);
             ch.connect(to);
         } catch (IOException e) {
             ch.close();
@@ -247,9 +251,8 @@ final class Net {
             return socket.getTcpNoDelay();
         }
 
-        public void buffers(int bytes) throws IOException {
+        public void sendBuffer(int bytes) throws IOException {
             socket.setSendBufferSize(bytes);
-            socket.setReceiveBufferSize(bytes);
         }
 
         public void shutdownOutput() throws IOException {
@@ -376,9 +379,8 @@ final class Net {
             return channel.getOption(StandardSocketOptions.TCP_NODELAY);
         }
 
-        public void buffers(int bytes) throws IOException {
+        public void sendBuffer(int bytes) throws IOException {
             channel.setOption(StandardSocketOptions.SO_SNDBUF, bytes);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, bytes);
         }
 
         public void shutdownOutput() throws IOException {

@@ -13,7 +13,7 @@ final class Wire {
 
     /**
      * Echo everything until EOF, then half-close or close. param bit 0: in reads of at least 512 B; param >> 8: KB
-     * of SO_SNDBUF and SO_RCVBUF to set on the server's end.
+     * of SO_SNDBUF to set on the server's end.
      */
     static final byte ECHO = 1;
     /** Read everything until EOF and record its digest and count. */
