@@ -30,6 +30,12 @@ public interface AgentMXBean {
     /** Delayed-ACK stalls the measured wait showed where the model predicted none: the model's misses. */
     long getStallsNotPredicted();
 
+    /**
+     * Stalls the model predicted where the kernel (TCP_INFO, JDK 22+ on Linux) held nothing as the read began:
+     * false alarms the kernel stopped, not reported. Always 0 where the kernel is not asked.
+     */
+    long getStallsContradictedByKernel();
+
     long getStallsAvoided();
 
     long getWritesCoalesced();

@@ -92,6 +92,11 @@ final class AgentView implements AgentMXBean {
     }
 
     @Override
+    public long getStallsContradictedByKernel() {
+        return findings().stallsContradicted();
+    }
+
+    @Override
     public long getStallsAvoided() {
         return findings().stallsAvoided();
     }

@@ -37,9 +37,11 @@ record Base(Instrumentation instrumentation, Logger log, Findings findings, FixN
      */
     void openKernelReader() {
         try {
+            long start = System.nanoTime();
             kernel.set(KernelReader.open(instrumentation, Base.class.getClassLoader()));
-            log.info("tinygram: kernel evidence on: findings carry TCP_INFO, read through the FFM API (native"
-                    + " access enabled for module dev.tinygram.ffm only)");
+            log.info("tinygram: kernel evidence on after {} ms: findings carry TCP_INFO, read through the FFM API"
+                    + " (native access enabled for module dev.tinygram.ffm only)",
+                    (System.nanoTime() - start) / 1_000_000);
         } catch (UnsupportedOperationException e) {
             log.debug("tinygram: kernel evidence off ({}); findings carry the model's", e.getMessage());
         } catch (Exception | LinkageError e) {

@@ -45,7 +45,12 @@ public final class RttEstimate {
         /** The time the connection's {@code connect()} took: the first bound. */
         CONNECT,
         /** A guess, replaced by the first bound. */
-        GUESS
+        GUESS,
+        /**
+         * The kernel's own measure at first sight ({@code tcpi_min_rtt}, from the handshake): the first bound, as
+         * a connect's time is, but without the JVM's costs in it.
+         */
+        KERNEL
     }
 
     private final Source source;
@@ -58,7 +63,7 @@ public final class RttEstimate {
         if (firstNanos < 1) throw new IllegalArgumentException("rtt must be positive, was " + firstNanos);
         this.source = source;
         this.estimate = firstNanos;
-        if (source == Source.CONNECT) add(firstNanos);
+        if (source == Source.CONNECT || source == Source.KERNEL) add(firstNanos);
     }
 
     public long nanos() {

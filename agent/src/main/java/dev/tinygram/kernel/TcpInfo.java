@@ -75,4 +75,21 @@ public record TcpInfo(int state, long atoMicros, long sndMss, long rcvMss, long 
     public boolean knowsHeldBytes() {
         return notsentBytes != ABSENT;
     }
+
+    /**
+     * The path's round trip as the kernel measured it: the smallest seen ({@code tcpi_min_rtt}, which is ~0 until
+     * the first sample), else the smoothed one; {@link #ABSENT} if it has neither.
+     */
+    public long pathRttMicros() {
+        if (minRttMicros > 0 && minRttMicros != NO_SAMPLE) return minRttMicros;
+        return rttMicros > 0 ? rttMicros : ABSENT;
+    }
+
+    /** {@code tcpi_min_rtt} before the first sample: ~0U. */
+    public static final long NO_SAMPLE = 0xFFFF_FFFFL;
+
+    /** The kernel said it holds nothing written: every byte has left, or at least been handed to the path. */
+    public boolean holdsNothing() {
+        return knowsHeldBytes() && notsentBytes == 0;
+    }
 }

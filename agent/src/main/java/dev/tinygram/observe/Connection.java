@@ -192,9 +192,15 @@ public final class Connection {
                 model.rttNanos(), action);
     }
 
-    /** What the kernel said as the current read began: it goes with this read's finding. */
-    public synchronized void kernelAtReadStart(TcpInfo info) {
-        if (reading) kernelAtRead = info;
+    /**
+     * What the kernel said as the current read began, where the model predicted held bytes: it goes with this
+     * read's finding. Returns whether it contradicts the model (it holds nothing, with Nagle on): then there is
+     * no stall to fix or report.
+     */
+    public synchronized boolean kernelAtReadStart(TcpInfo info, FixAction action) {
+        if (!reading) return false;
+        kernelAtRead = info;
+        return Finding.contradicts(info, burstNodelay || action.fixed(), true);
     }
 
     /** A held write's stack was taken: it names the writes of a stall that only the wait showed, if one waits. */

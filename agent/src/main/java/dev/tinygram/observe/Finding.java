@@ -48,7 +48,21 @@ public record Finding(Instant time, Endpoint endpoint, Role role, boolean nodela
      * over writing the burst once (the {@code minStall} option, for every kind).
      */
     public boolean worthReporting(long minStallNanos) {
-        return outcome.prediction().held() && outcome.prediction().stallNanos() >= minStallNanos;
+        return outcome.prediction().held() && outcome.prediction().stallNanos() >= minStallNanos
+                && !kernelContradicts();
+    }
+
+    /**
+     * The model predicted held bytes, and as the read began the kernel held none, with Nagle on: there is no
+     * stall to report. Counted (a model error made visible), never reported.
+     */
+    public boolean kernelContradicts() {
+        return contradicts(kernel, nodelay, outcome.prediction().held());
+    }
+
+    /** The rule of {@link #kernelContradicts}, for a read that has not ended yet. */
+    static boolean contradicts(TcpInfo kernel, boolean nodelay, boolean predictedHeld) {
+        return kernel != null && kernel.holdsNothing() && !nodelay && predictedHeld;
     }
 
     /** The read's wait beyond the path's round trip: what the stall cost, since the path's share is paid anyway. */

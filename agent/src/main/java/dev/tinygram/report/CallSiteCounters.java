@@ -23,12 +23,15 @@ final class CallSiteCounters {
         final LongAdder confirmed = new LongAdder();
         /** ... and tinygram fixed (nodelay or coalesced). */
         final LongAdder avoided = new LongAdder();
+        /** ... where the kernel held nothing as the read began: a false alarm it stopped, counted, not reported. */
+        final LongAdder contradicted = new LongAdder();
         /** Measured waits of the predicted stalls, beyond the path's round trip (which no fix can save). */
         final LongAdder lostNanos = new LongAdder();
     }
 
     /** Totals over every call site. */
-    record Totals(long occurrences, long predicted, long notPredicted, long confirmed, long avoided) {}
+    record Totals(long occurrences, long predicted, long notPredicted, long confirmed, long avoided,
+                  long contradicted) {}
 
     private final Map<String, Site> bySite = new ConcurrentHashMap<>();
 
@@ -36,6 +39,7 @@ final class CallSiteCounters {
     Site count(Finding f, boolean reported) {
         Site site = bySite.computeIfAbsent(f.callSite(), s -> new Site());
         site.occurrences.increment();
+        if (f.kernelContradicts()) site.contradicted.increment();
         if (!reported) return site;
         (f.outcome().predicted() ? site.predicted : site.notPredicted).increment();
         if (f.outcome().confirmed()) site.confirmed.increment();
@@ -50,14 +54,16 @@ final class CallSiteCounters {
         long notPredicted = 0;
         long confirmed = 0;
         long avoided = 0;
+        long contradicted = 0;
         for (Site s : bySite.values()) {
+            contradicted += s.contradicted.sum();
             occurrences += s.occurrences.sum();
             predicted += s.predicted.sum();
             notPredicted += s.notPredicted.sum();
             confirmed += s.confirmed.sum();
             avoided += s.avoided.sum();
         }
-        return new Totals(occurrences, predicted, notPredicted, confirmed, avoided);
+        return new Totals(occurrences, predicted, notPredicted, confirmed, avoided, contradicted);
     }
 
     Map<String, Long> predictedByCallSite() {
@@ -77,11 +83,14 @@ final class CallSiteCounters {
         List<String> lines = new ArrayList<>();
         bySite.forEach((site, s) -> {
             long notPredicted = s.notPredicted.sum();
-            if (s.predicted.sum() == 0 && notPredicted == 0) return;
+            long contradicted = s.contradicted.sum();
+            if (s.predicted.sum() == 0 && notPredicted == 0 && contradicted == 0) return;
             lines.add(String.format(Locale.ROOT,
-                    "summary: %s: %d write-write-read, %d stalls predicted, %s%d confirmed, %d avoided by mode=%s, "
+                    "summary: %s: %d write-write-read, %d stalls predicted, %s%s%d confirmed, %d avoided by mode=%s, "
                             + "%.1f ms lost waiting", site, s.occurrences.sum(), s.predicted.sum(),
-                    notPredicted == 0 ? "" : notPredicted + " measured but not predicted, ", s.confirmed.sum(),
+                    notPredicted == 0 ? "" : notPredicted + " measured but not predicted, ",
+                    contradicted == 0 ? "" : contradicted + " more predicted but contradicted by the kernel (it held"
+                            + " nothing as the read began), ", s.confirmed.sum(),
                     s.avoided.sum(), mode, s.lostNanos.sum() / 1e6));
         });
         if (lines.isEmpty()) lines.add("summary: no write-write-read stall predicted");

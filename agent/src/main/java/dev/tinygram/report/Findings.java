@@ -138,6 +138,11 @@ public final class Findings implements FindingSink {
         return counters.totals().notPredicted();
     }
 
+    /** Stalls the model predicted where the kernel held nothing as the read began: not reported. */
+    public long stallsContradicted() {
+        return counters.totals().contradicted();
+    }
+
     public long stallsConfirmed() {
         return counters.totals().confirmed();
     }

@@ -54,7 +54,7 @@ final class ReportLine {
         Json j = new Json();
         if (k.knowsHeldBytes()) j.put("notsentBytes", k.notsentBytes());
         j.put("unacked", k.unacked()).put("sndMss", k.sndMss()).put("rcvMss", k.rcvMss()).put("rttUs", k.rttMicros());
-        if (k.minRttMicros() != TcpInfo.ABSENT) j.put("minRttUs", k.minRttMicros());
+        if (k.minRttMicros() != TcpInfo.ABSENT && k.minRttMicros() != TcpInfo.NO_SAMPLE) j.put("minRttUs", k.minRttMicros());
         return j.put("atoUs", k.atoMicros()).put("lastDataSentMs", k.lastDataSentMillis())
                 .put("lastAckRecvMs", k.lastAckRecvMillis()).toString();
     }

@@ -13,6 +13,7 @@ import dev.tinygram.core.StallPrediction;
 import dev.tinygram.fix.ConnectionFix;
 import dev.tinygram.fix.Fixer;
 import dev.tinygram.kernel.KernelReader;
+import dev.tinygram.kernel.TcpInfo;
 import dev.tinygram.observe.CallSites;
 import dev.tinygram.observe.Connection;
 import dev.tinygram.observe.Finding;
@@ -308,18 +309,21 @@ public final class Tracker implements EventSink {
     /** The read that starts now waits for the answer: observe predicts, and a predicted stall may be fixed. */
     private void waitStarts(Object connection, Tracked t, long now) {
         StallPrediction p = t.watch.readStart(now, findings.minStallNanos());
-        flagIfWorth(connection, t, p);
-        askKernelIfHeld(connection, t, p);
+        if (worthReporting(p) && !kernelContradicts(connection, t)) {
+            fixer.stallPredicted(connection, t.fix, t.watch.heldWriteSite());
+        }
     }
 
     /**
      * A read starts where the model predicts held bytes worth a report: the kernel's own numbers go with the
-     * finding (one getsockopt, only here, never per write).
+     * finding (one getsockopt, only here, never per write). True when the kernel holds nothing: no stall, so
+     * nothing to fix (scope=flagged) or report.
      */
-    private void askKernelIfHeld(Object connection, Tracked t, StallPrediction p) {
-        if (!worthReporting(p)) return;
+    private boolean kernelContradicts(Object connection, Tracked t) {
         KernelReader kernel = settings.kernel().get();
-        if (kernel != null) t.watch.kernelAtReadStart(kernel.read(connection));
+        if (kernel == null) return false;
+        TcpInfo info = kernel.read(connection);
+        return info != null && t.watch.kernelAtReadStart(info, t.fix.action());
     }
 
     /**
@@ -370,7 +374,7 @@ public final class Tracker implements EventSink {
             throw new IllegalStateException("cannot read the endpoint of a " + socket.getClass().getName(), e);
         }
         Connection watch = new Connection(endpoint, role,
-                new ConnectionModel(config(endpoint, role, connectNanos)), callSites);
+                new ConnectionModel(config(endpoint, role, connectNanos, firstSight(socket))), callSites);
         return connections.add(socket, new Tracked(watch, new ConnectionFix(endpoint)));
     }
 
@@ -391,8 +395,29 @@ public final class Tracker implements EventSink {
         return RttEstimate.Source.GUESS;
     }
 
-    private ConnectionModel.Config config(Endpoint endpoint, Role role, long connectNanos) {
-        int mss = settings.mss() > 0 ? settings.mss() : endpoints.mss(endpoint.local());
+    /**
+     * What the kernel says of a connection as it is first seen (JDK 22+ on Linux): its working MSS and the
+     * handshake's round trip. One getsockopt per connection; null where the kernel is not asked.
+     */
+    private TcpInfo firstSight(Object connection) {
+        KernelReader kernel = settings.kernel().get();
+        return kernel == null ? null : kernel.read(connection);
+    }
+
+    /**
+     * The model's start: the {@code mss} option, else the kernel's working MSS, else the interface's MTU; the
+     * kernel's round trip where it measured one (not on loopback, whose round trip is known and fixed), else
+     * {@link #firstRttEstimate}.
+     */
+    private ConnectionModel.Config config(Endpoint endpoint, Role role, long connectNanos, TcpInfo kernel) {
+        boolean kernelMss = kernel != null && kernel.sndMss() > 0;
+        int mss = settings.mss() > 0 ? settings.mss()
+                : kernelMss ? (int) kernel.sndMss() : endpoints.mss(endpoint.local());
+        long kernelRttMicros = kernel == null ? TcpInfo.ABSENT : kernel.pathRttMicros();
+        if (!endpoint.loopback() && kernelRttMicros > 0) {
+            return new ConnectionModel.Config(settings.profile(), mss, TimeUnit.MICROSECONDS.toNanos(kernelRttMicros),
+                    RttEstimate.Source.KERNEL, endpoint.nodelay(), role.seenFromStart());
+        }
         long rtt = firstRttEstimate(endpoint.loopback(), connectNanos);
         return new ConnectionModel.Config(settings.profile(), mss, rtt,
                 firstRttSource(endpoint.loopback(), connectNanos), endpoint.nodelay(), role.seenFromStart());

@@ -28,6 +28,16 @@ class RttEstimateTest {
     }
 
     @Test
+    void theKernelsHandshakeRoundTripIsTheFirstBound() {
+        RttEstimate e = new RttEstimate(RttEstimate.Source.KERNEL, ms(20));
+        e.answeredAfterHold(ms(5));
+        assertEquals(ms(5), e.nanos(), "a bound that lowers it is taken");
+        RttEstimate k = new RttEstimate(RttEstimate.Source.KERNEL, ms(20));
+        k.answered(ms(80));
+        assertEquals(ms(20), k.nanos(), "not a guess: a slower answer does not replace it");
+    }
+
+    @Test
     void aGuessGivesWayToTheFirstAnswer() {
         RttEstimate low = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
         low.answered(ms(21));

@@ -59,6 +59,23 @@ class TcpInfoTest {
     }
 
     @Test
+    void thePathsRoundTripIsTheSmallestSeenOnceSampledElseTheSmoothedOne() {
+        TcpInfo unsampled = new TcpInfo(1, 40_000, 1448, 536, 0, 0, 0, 20_500, 1, 0, TcpInfo.NO_SAMPLE);
+        assertEquals(20_500, unsampled.pathRttMicros(), "min_rtt is ~0U before the first sample");
+        TcpInfo sampled = new TcpInfo(1, 40_000, 1448, 536, 0, 0, 0, 20_500, 1, 0, 20_100);
+        assertEquals(20_100, sampled.pathRttMicros());
+        TcpInfo none = new TcpInfo(1, 40_000, 1448, 536, 0, 0, 0, 0, 1, 0, TcpInfo.ABSENT);
+        assertEquals(TcpInfo.ABSENT, none.pathRttMicros());
+    }
+
+    @Test
+    void holdingNothingNeedsTheKernelToSaySo() {
+        assertTrue(new TcpInfo(1, 0, 1448, 536, 0, 0, 0, 1, 1, 0, 1).holdsNothing());
+        assertFalse(new TcpInfo(1, 0, 1448, 536, 1, 0, 0, 1, 1, 100, 1).holdsNothing());
+        assertFalse(TcpInfo.decode(filled(), 104).holdsNothing(), "a kernel without notsent_bytes says nothing");
+    }
+
+    @Test
     void aLengthOutsideTheBufferIsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TcpInfo.decode(new byte[10], 11));

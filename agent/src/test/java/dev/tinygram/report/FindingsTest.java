@@ -9,6 +9,7 @@ import dev.tinygram.conn.Role;
 import dev.tinygram.core.HoldKind;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
+import dev.tinygram.kernel.TcpInfo;
 import dev.tinygram.observe.Finding;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -65,6 +66,38 @@ class FindingsTest {
         assertEquals(40.0, f.millisWaitedByCallSite().get("A.run(A.java:1)"), 0.001, "beyond the 1 ms round trip");
         assertTrue(f.summary().get(0).contains("2 stalls predicted, 1 confirmed, 1 avoided by mode=observe"),
                 f.summary().toString());
+    }
+
+    @Test
+    void aPredictionTheKernelContradictsIsCountedNeverReported(@TempDir Path out) throws Exception {
+        Path file = out.resolve("report.jsonl");
+        Findings f = findings(ReportFile.open(file));
+        Finding model = finding(endpoint(1), "A.run(A.java:1)", true, FixAction.NONE, 1);
+        TcpInfo nothingHeld = new TcpInfo(1, 40_000, 32_768, 536, 0, 0, 0, 20, 9, 0, 5);
+        TcpInfo held = new TcpInfo(1, 40_000, 32_768, 536, 1, 0, 0, 20, 9, 100, 5);
+        f.record(withKernel(model, nothingHeld));
+        assertEquals(1, f.stallsContradicted());
+        assertEquals(0, f.stallsPredicted(), "not reported, so not a predicted stall");
+        assertTrue(log.lines.isEmpty(), "nothing logged: " + log.lines);
+        assertTrue(f.summary().get(0).contains("1 more predicted but contradicted by the kernel"), f.summary().toString());
+        f.record(withKernel(model, held));
+        assertEquals(1, f.stallsPredicted(), "the kernel agrees: reported");
+        Finding nodelay = new Finding(model.time(), model.endpoint(), model.role(), true, model.writes(),
+                model.outcome(), model.stack(), model.callSite(), model.mss(), model.rttNanos(), FixAction.NODELAY,
+                nothingHeld);
+        f.record(nodelay);
+        assertEquals(1, f.stallsContradicted(), "with TCP_NODELAY on, nothing held is what the fix did");
+        assertEquals(2, f.stallsPredicted());
+        f.shutdown();
+        List<String> lines = Files.readAllLines(file);
+        assertFalse(lines.isEmpty());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("\"notsentBytes\":0") && l.contains("\"nodelay\":false")),
+                "the contradicted read is in no line: " + lines);
+    }
+
+    private static Finding withKernel(Finding f, TcpInfo k) {
+        return new Finding(f.time(), f.endpoint(), f.role(), f.nodelay(), f.writes(), f.outcome(), f.stack(),
+                f.callSite(), f.mss(), f.rttNanos(), f.action(), k);
     }
 
     @Test

@@ -16,8 +16,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class LocalPeer implements AutoCloseable {
     private final ServerSocket server = new ServerSocket();
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final boolean quickack;
 
     LocalPeer() throws IOException {
+        this(false);
+    }
+
+    /** With {@code quickack}, a peer that never delays its ACK ({@link LabPeer#serve(Socket, boolean)}). */
+    LocalPeer(boolean quickack) throws IOException {
+        this.quickack = quickack;
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         Thread acceptor = new Thread(this::acceptAll, "local-peer");
         acceptor.setDaemon(true);
@@ -33,7 +40,7 @@ final class LocalPeer implements AutoCloseable {
             while (true) {
                 Socket s = server.accept();
                 accepted.add(s);
-                Thread t = new Thread(() -> LabPeer.serve(s), "local-peer-" + s.getPort());
+                Thread t = new Thread(() -> LabPeer.serve(s, quickack), "local-peer-" + s.getPort());
                 t.setDaemon(true);
                 t.start();
             }

@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * request's last write to the answer (what writing the request once would take is a round trip), after a warm-up,
  * and the time the connect took. Then {@code RESULT patterns=N}.
  *
- * <pre>LabClient --connect ADDRESS --port P --patterns "100+100;200" [--requests 15] [--warmup 5]</pre>
+ * <pre>LabClient --connect ADDRESS --port P --patterns "100+100;200" [--requests 15] [--warmup 5]
+ *                  [--start-after-ms 0]</pre>
  */
 public final class LabClient {
     public static void main(String[] args) throws Exception {
@@ -32,6 +33,7 @@ public final class LabClient {
         List<LabPattern> patterns = LabPattern.parseList(arg(args, "--patterns", null));
         int requests = Integer.parseInt(arg(args, "--requests", "15"));
         int warmup = Integer.parseInt(arg(args, "--warmup", "5"));
+        Thread.sleep(Long.parseLong(arg(args, "--start-after-ms", "0")));   // as a service idle after its start
         for (LabPattern p : patterns) {
             long started = System.nanoTime();
             try (Conn c = p.channel() ? new ChannelConn(address, port) : new SocketConn(address, port)) {

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The lab's peer of {@link LabClient}: accepts connections, each on its own thread; each says its request size in
@@ -35,16 +36,27 @@ public final class LabPeer {
 
     /** One connection of the protocol above, until its end of stream. */
     public static void serve(Socket s) {
+        serve(s, false);
+    }
+
+    /**
+     * The same; with {@code quickack}, TCP_QUICKACK is set again after every request, as a peer that never delays
+     * its ACK (the kernel drops the option, so it is re-armed each time): the next request's first piece is ACKed
+     * at once, and the sender's Nagle holds nothing for long.
+     */
+    public static void serve(Socket s, boolean quickack) {
         try (s) {
             s.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             int request = in.readInt();
             out.write(1);
+            if (quickack) s.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
             byte[] buffer = new byte[request];
             while (true) {
                 in.readFully(buffer);
                 out.write(1);
+                if (quickack) s.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
             }
         } catch (EOFException done) {
             // the client finished

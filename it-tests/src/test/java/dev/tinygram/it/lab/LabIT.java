@@ -80,6 +80,28 @@ class LabIT {
         }
     }
 
+    /**
+     * JDK 22+: the kernel's word matches the lab's path (MSS 1448 with timestamps on a 1500 B MTU, a 20 ms round
+     * trip), and the model started from it: the finding's {@code mss} and {@code rttMs} are the kernel's.
+     */
+    private static void assertTheKernelsPath(List<JsonNode> findings) {
+        List<JsonNode> withKernel = findings.stream().filter(f -> f.get("evidence").asText().equals("kernel"))
+                .collect(java.util.stream.Collectors.toList());
+        assertFalse(withKernel.isEmpty(), "the stalls carry the kernel's evidence: " + findings);
+        for (JsonNode f : withKernel) {
+            JsonNode k = f.get("kernel");
+            System.out.printf(java.util.Locale.ROOT, "lab, 20 ms: the kernel's sndMss %d, minRttUs %d; the"
+                    + " finding's mss %d, rttMs %.2f%n", k.get("sndMss").asLong(), k.get("minRttUs").asLong(),
+                    f.get("mss").asInt(), f.get("rttMs").asDouble());
+            assertEquals(1448, k.get("sndMss").asLong(), "the path's MSS: " + f);
+            assertEquals(1448, f.get("mss").asInt(), "the model's MSS is the kernel's: " + f);
+            double kernelRttMs = k.get("minRttUs").asLong() / 1000.0;
+            assertTrue(Math.abs(kernelRttMs - 20) <= 2, "the kernel's round trip within 10 % of 20 ms: " + f);
+            assertTrue(Math.abs(f.get("rttMs").asDouble() - 20) <= 2, "the model's round trip, from the"
+                    + " kernel at first sight, within 10 % of 20 ms: " + f);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void aWriteWriteReadAcrossA20MsPathStallsAndIsFound(Jdks.Jdk jdk) throws Exception {
@@ -106,6 +128,7 @@ class LabIT {
             System.out.printf(java.util.Locale.ROOT, "lab, 20 ms: the agent's rttMs %.1f, predictedStallMs %.1f,"
                     + " observedWaitMs %.1f%n", rtt, last.get("predictedStallMs").asDouble(),
                     last.get("observedWaitMs").asDouble());
+            if (jdk.feature() >= 22) assertTheKernelsPath(findings);
         } finally {
             Files.deleteIfExists(report);
         }
