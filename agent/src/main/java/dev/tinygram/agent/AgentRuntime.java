@@ -6,6 +6,7 @@ import dev.tinygram.fix.Coalescing;
 import dev.tinygram.fix.Fixer;
 import dev.tinygram.fix.FlushTimer;
 import dev.tinygram.fix.JdkWriter;
+import dev.tinygram.fix.Remembered;
 import dev.tinygram.hooks.HookTarget;
 import dev.tinygram.hooks.HookTargets;
 import dev.tinygram.observe.CallSites;
@@ -95,7 +96,7 @@ final class AgentRuntime {
         base.findings().setMinStallNanos(options.minStallNanos());
         CallSites callSites = new CallSites(options.stackDepth());
         Fixer.Context context = new Fixer.Context(base.notices(), callSites::capture, System::nanoTime,
-                base.streams(), base.quickack());
+                base.streams(), base.quickack(), new Remembered(), base.corks());
         base.sayIfQuickackUnsupported(options);
         Fixer fixer = new Fixer(1, options.fix(), coalescingFor(base, options, null), context);
         Tracker tracker = new Tracker(new Tracker.Settings(options.profile(), options.mss(), options.stackDepth(),

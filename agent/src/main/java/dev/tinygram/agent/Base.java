@@ -1,6 +1,7 @@
 package dev.tinygram.agent;
 
 import dev.tinygram.fix.CoalesceStats;
+import dev.tinygram.fix.Corks;
 import dev.tinygram.fix.Quickack;
 import dev.tinygram.fix.QuickackScope;
 import dev.tinygram.fix.SendThreads;
@@ -47,6 +48,22 @@ record Base(Instrumentation instrumentation, Logger log, Findings findings, FixN
         } catch (Exception | LinkageError e) {
             log.warn("tinygram: kernel evidence off ({}); findings carry the model's", e.toString());
         }
+    }
+
+    /** TCP_CORK through the kernel reader's module, once it is open (JDK 22+ on Linux). */
+    Corks corks() {
+        return new Corks() {
+            @Override
+            public boolean available() {
+                return kernel.get() != null;
+            }
+
+            @Override
+            public boolean set(Object channel, boolean on) {
+                KernelReader k = kernel.get();
+                return k != null && k.cork(channel, on);
+            }
+        };
     }
 
     /** quickack= asked for on a platform without TCP_QUICKACK: said once per start, and nothing changes. */

@@ -32,7 +32,13 @@ public interface EventSink {
      */
     boolean writing(Object socket, byte[] bytes, int offset, int length) throws IOException;
 
-    /** A channel write ended; the kernel took {@code bytes} (&gt; 0). Channel writes are never coalesced. */
+    /**
+     * A channel write of {@code bytes} is about to go to the kernel. Called only while {@link #buffersWrites}: the
+     * sink may cork the channel first (mode=coalesce on JDK 22+); the write itself always goes ahead.
+     */
+    void channelWriting(Object channel, long bytes);
+
+    /** A channel write ended; the kernel took {@code bytes} (&gt; 0). */
     void written(Object channel, long bytes);
 
     /** A blocking stream read is about to wait for data. */

@@ -1,6 +1,7 @@
 package dev.tinygram.bootstrap;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -94,6 +95,34 @@ public final class TinygramBridge {
         } catch (Throwable t) {
             failed(s, t);
             return false;
+        } finally {
+            guard[0] = false;
+        }
+    }
+
+    /** A channel write is about to go to the kernel; only while the sink may coalesce does it hear of it. */
+    public static void channelWriting(Object channel, ByteBuffer source) {
+        EventSink s = SINK.get();
+        if (s == null || !s.buffersWrites()) return;
+        channelWriting(s, channel, source.remaining());
+    }
+
+    /** The same for a gathering write of {@code sources[offset, offset + length)}. */
+    public static void channelWriting(Object channel, ByteBuffer[] sources, int offset, int length) {
+        EventSink s = SINK.get();
+        if (s == null || !s.buffersWrites()) return;
+        long bytes = 0;
+        for (int i = offset; i < offset + length; i++) bytes += sources[i].remaining();
+        channelWriting(s, channel, bytes);
+    }
+
+    private static void channelWriting(EventSink s, Object channel, long bytes) {
+        boolean[] guard = enter(s);
+        if (guard == null) return;
+        try {
+            s.channelWriting(channel, bytes);
+        } catch (Throwable t) {
+            failed(s, t);
         } finally {
             guard[0] = false;
         }

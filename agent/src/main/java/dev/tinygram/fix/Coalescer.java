@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
  * <p><b>Errors.</b> A failed send is kept: every later operation on the socket throws it, as the kernel would
  * keep failing, so no write reports success for bytes that cannot be delivered.
  */
-public final class Coalescer {
+public final class Coalescer implements Flushable {
     /**
      * How long a close waits for bytes whose writes have returned to reach the kernel, when the peer reads slowly
      * or not at all, before it goes ahead anyway (the kernel would keep trying; a closed socket cannot).
@@ -125,7 +125,7 @@ public final class Coalescer {
         return drain(socket, CoalesceStats.Cause.CLOSE);
     }
 
-    private static CoalesceStats.Cause causeOf(CoalescingRule.Decision decision) {
+    static CoalesceStats.Cause causeOf(CoalescingRule.Decision decision) {
         switch (decision) {
             case SEND_FOR_READER:
             case SEND_LONE_WRITE: return CoalesceStats.Cause.READ;
@@ -154,7 +154,8 @@ public final class Coalescer {
      * From the timer: hands the buffer to a send thread if its first bytes have waited {@code maxDelay}. Returns
      * whether the timer can stop watching it (sent, empty or failed).
      */
-    boolean flushIfOverdue(Object socket) {
+    @Override
+    public boolean flushIfOverdue(Object socket) {
         if (!permit.tryAcquire()) return false;   // the application is using the socket: look again next tick
         if (failure != null || count == 0) {
             release(socket);
@@ -169,7 +170,8 @@ public final class Coalescer {
     }
 
     /** For the timer, after it stopped watching: whether bytes may be buffered (or the permit is busy). */
-    boolean mayHaveBuffered(Object socket) {
+    @Override
+    public boolean mayHaveBuffered(Object socket) {
         if (!permit.tryAcquire()) return true;
         try {
             return count > 0 && failure == null;

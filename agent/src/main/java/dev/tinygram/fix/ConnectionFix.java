@@ -12,6 +12,8 @@ public final class ConnectionFix {
     final Endpoint endpoint;
     private volatile FixAction action = FixAction.NONE;
     private volatile Coalescer coalescer;
+    /** A channel's coalescing in the kernel (JDK 22+), instead of a coalescer. */
+    private volatile ChannelCork cork;
     /** The kit and bound the coalescer was built with: a fixer with others replaces it. */
     private Coalescing coalescerKit;
     private int coalescerBound;
@@ -46,6 +48,15 @@ public final class ConnectionFix {
 
     Coalescer coalescer() {
         return coalescer;
+    }
+
+    ChannelCork cork() {
+        return cork;
+    }
+
+    /** Whether tinygram corks this channel's bursts: its writes, reads and selects must come in. */
+    public boolean corking() {
+        return cork != null;
     }
 
     // ---- changed by a Fixer only -----------------------------------------------------------------------------
@@ -87,6 +98,20 @@ public final class ConnectionFix {
         action = FixAction.COALESCED;
     }
 
+    /** Installs {@code c}, unless a later fixer has claimed the connection meanwhile. */
+    synchronized void corkWith(Fixer by, ChannelCork c) {
+        if (settledBy != by) return;
+        cork = c;
+        action = FixAction.COALESCED;
+    }
+
+    /** {@code dropped} was uncorked for good: the channel keeps TCP_NODELAY alone, if it is fixed at all. */
+    synchronized void dropCork(ChannelCork dropped) {
+        if (cork != dropped) return;
+        cork = null;
+        if (action == FixAction.COALESCED) action = FixAction.NODELAY;
+    }
+
     synchronized boolean coalescesWith(Coalescing kit, int bound) {
         return coalescer != null && kit.equals(coalescerKit) && coalescerBound == bound;
     }
@@ -107,5 +132,6 @@ public final class ConnectionFix {
         action = FixAction.NONE;
         coalescer = null;
         coalescerKit = null;
+        cork = null;
     }
 }

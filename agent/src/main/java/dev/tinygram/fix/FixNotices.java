@@ -10,4 +10,7 @@ public interface FixNotices {
 
     /** mode=coalesce met a connection it cannot coalesce safely (a SocketChannel): it gets TCP_NODELAY. */
     void coalesceFallback(Endpoint endpoint);
+
+    /** mode=coalesce coalesces a SocketChannel in the kernel, with TCP_CORK (JDK 22+ on Linux). */
+    void corking(Endpoint endpoint);
 }

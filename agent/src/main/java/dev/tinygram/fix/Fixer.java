@@ -23,7 +23,9 @@ import java.util.function.Supplier;
  *   ... and remembered    | at first sight if its remote was flagged,  |
  *                          | at its first held write if its site was    |
  * coalesce, a Socket      | a coalescer, and TCP_NODELAY on           | given back its own TCP_NODELAY
- * coalesce, a channel     | TCP_NODELAY on (said once)                | given back its own TCP_NODELAY
+ * coalesce, a channel     | JDK 22+ on Linux: a {@link ChannelCork}    | given back its own TCP_NODELAY
+ *                          | and TCP_NODELAY on (said once); else       |
+ *                          | TCP_NODELAY on (said once)                 |
  * quickack=all (any mode) | TCP_QUICKACK re-armed after every read    | -
  * quickack=flagged        | the same, from its first inbound stall on | -
  * </pre>
@@ -39,22 +41,28 @@ public final class Fixer {
      * @param streams     the way from a flushed stream to its socket, or null where nothing is ever coalesced
      * @param quickack    the TCP_QUICKACK setter, or null where the platform has none
      * @param remembered  what scope=flagged flagged, for the connections after it
+     * @param corks       the kernel's TCP_CORK for channels, or null where the platform has none
      */
     public record Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
-                          SocketStreams streams, Quickack quickack, Remembered remembered) {
+                          SocketStreams streams, Quickack quickack, Remembered remembered, Corks corks) {
 
         /** For a fixer that never coalesces and has nothing to say. */
         public static final Context SILENT = new Context(null, List::of, System::nanoTime, null, null,
-                new Remembered());
+                new Remembered(), null);
+
+        public Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
+                       SocketStreams streams, Quickack quickack, Remembered remembered) {
+            this(notices, callerStack, clock, streams, quickack, remembered, null);
+        }
 
         public Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
                        SocketStreams streams) {
-            this(notices, callerStack, clock, streams, null, new Remembered());
+            this(notices, callerStack, clock, streams, null, new Remembered(), null);
         }
 
         public Context(FixNotices notices, Supplier<List<StackTraceElement>> callerStack, LongSupplier clock,
                        SocketStreams streams, Quickack quickack) {
-            this(notices, callerStack, clock, streams, quickack, new Remembered());
+            this(notices, callerStack, clock, streams, quickack, new Remembered(), null);
         }
     }
 
@@ -119,7 +127,9 @@ public final class Fixer {
         if (!f.claim(this)) return;
         boolean applies = policy.fixes() && policy.appliesTo(f.endpoint);
         boolean coalesce = applies && coalescing != null && f.endpoint.api() == Api.SOCKET;
+        boolean cork = applies && coalescing != null && f.endpoint.api() == Api.CHANNEL && corksAvailable();
         int bound = policy.coalesceBytes() > 0 ? policy.coalesceBytes() : mss;
+        dropCork(socket, f);   // a later fixer builds its own, with its own bound and timer
         Coalescer old = f.coalescer();
         boolean keep = coalesce && f.coalescesWith(coalescing, bound);
         if (old != null && !keep) {
@@ -144,10 +154,26 @@ public final class Fixer {
                         coalescing.timer(), coalescing.senders(), coalescing.stats(), context.clock()), coalescing,
                         bound);
             }
+        } else if (cork) {
+            f.corkWith(this, new ChannelCork(context.corks(), bound, policy.maxDelayNanos(), coalescing.timer(),
+                    coalescing.stats(), context.clock()));
+            context.notices().corking(f.endpoint);
         } else {
             if (coalescing != null) context.notices().coalesceFallback(f.endpoint);
             f.fixedWith(FixAction.NODELAY);
         }
+    }
+
+    private boolean corksAvailable() {
+        return context.corks() != null && context.corks().available();
+    }
+
+    /** Uncorks a channel and forgets its cork: what the kernel held leaves now. */
+    private static void dropCork(Object channel, ConnectionFix f) {
+        ChannelCork cork = f.cork();
+        if (cork == null) return;
+        cork.waiting(channel);
+        f.dropCork(cork);
     }
 
     /** An inbound stall was found: quickack=flagged re-arms TCP_QUICKACK on this connection from now on. */
@@ -216,18 +242,51 @@ public final class Fixer {
         if (!f.action().fixed()) return;
         Coalescer coalescer = f.coalescer();
         if (coalescer != null) coalescer.retire(socket);
+        dropCork(socket, f);
         if (!f.appNodelay()) Nodelay.set(socket, false);
         f.unfixed();
     }
 
     /** Retires the connection's coalescer if this fixer would not keep it: nothing is left for a write to overtake. */
     public void retireStaleCoalescer(Object socket, ConnectionFix f, int mss) {
+        if (!f.settledBy(this)) dropCork(socket, f);   // uncorked now, not at its maxDelay
         Coalescer coalescer = f.coalescer();
         if (coalescer == null) return;
         int bound = policy.coalesceBytes() > 0 ? policy.coalesceBytes() : mss;
         if (coalescing != null && f.coalescesWith(coalescing, bound)) return;
         coalescer.retire(socket);
         f.dropCoalescer(coalescer);
+    }
+
+    // ---- a channel's cork: one method per event ---------------------------------------------------------------
+
+    /**
+     * A channel set up with TCP_NODELAY alone because the kernel's module was not open yet (it opens just after
+     * start): corked from its next write on, as if it had been open. A channel that already wrote a small burst
+     * loses nothing; its bytes are all in the kernel.
+     */
+    public void corkIfNowPossible(Object channel, ConnectionFix f, int mss) {
+        if (coalescing == null || f.endpoint.api() != Api.CHANNEL || policy.flaggedOnly()
+                || f.action() != FixAction.NODELAY || !f.settledBy(this) || !corksAvailable()
+                || !policy.appliesTo(f.endpoint)) {
+            return;
+        }
+        int bound = policy.coalesceBytes() > 0 ? policy.coalesceBytes() : mss;
+        f.corkWith(this, new ChannelCork(context.corks(), bound, policy.maxDelayNanos(), coalescing.timer(),
+                coalescing.stats(), context.clock()));
+        context.notices().corking(f.endpoint);
+    }
+
+    /** A channel write of {@code bytes} is about to go to the kernel; {@code burst} as this write makes it. */
+    public void channelWriting(Object channel, ConnectionFix f, long bytes, Burst burst) {
+        ChannelCork cork = f.cork();
+        if (cork != null) cork.writing(channel, bytes, burst);
+    }
+
+    /** A channel read starts, or a select that may be its wait: the application waits for an answer. */
+    public void channelWaiting(Object channel, ConnectionFix f) {
+        ChannelCork cork = f.cork();
+        if (cork != null) cork.waiting(channel);
     }
 
     private static void letGo(Object socket, ConnectionFix f) {
@@ -261,6 +320,8 @@ public final class Fixer {
     }
 
     public void outputShuttingDown(Object socket, ConnectionFix f) throws IOException {
+        ChannelCork cork = f.cork();
+        if (cork != null) cork.ending(socket, CoalesceStats.Cause.SHUTDOWN);
         Coalescer coalescer = f.coalescer();
         if (coalescer != null) throwIfFailed(coalescer.outputShuttingDown(socket));
     }
@@ -272,6 +333,8 @@ public final class Fixer {
     }
 
     public void closing(Object socket, ConnectionFix f) throws IOException {
+        ChannelCork cork = f.cork();
+        if (cork != null) cork.ending(socket, CoalesceStats.Cause.CLOSE);
         Coalescer coalescer = f.coalescer();
         if (coalescer != null) throwIfFailed(coalescer.closing(socket));
     }

@@ -14,8 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * request/response app does not wake a thread per request.
  */
 public final class FlushTimer {
-    /** Coalescer to its socket. Keyed by the coalescer's identity: a request/response app re-adds it per request. */
-    private final Map<Coalescer, Object> pending = new ConcurrentHashMap<>();
+    /**
+     * Coalescer or cork to its connection. Keyed by the coalescer's identity: a request/response app re-adds it per
+     * request.
+     */
+    private final Map<Flushable, Object> pending = new ConcurrentHashMap<>();
     private final long tickNanos;
     private final Thread thread;
     private volatile boolean idle;
@@ -53,8 +56,8 @@ public final class FlushTimer {
         return thread.isAlive();
     }
 
-    /** A coalescer started a buffer on {@code socket}; it is checked until it is empty. */
-    public void watch(Coalescer coalescer, Object socket) {
+    /** A coalescer started a buffer on {@code socket}, or a cork corked it; checked until it holds nothing. */
+    void watch(Flushable coalescer, Object socket) {
         if (pending.putIfAbsent(coalescer, socket) == null && idle) LockSupport.unpark(thread);
     }
 
@@ -73,8 +76,8 @@ public final class FlushTimer {
     }
 
     private void tick() {
-        for (Iterator<Map.Entry<Coalescer, Object>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Coalescer, Object> p = it.next();
+        for (Iterator<Map.Entry<Flushable, Object>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Flushable, Object> p = it.next();
             try {
                 if (p.getKey().flushIfOverdue(p.getValue())) {
                     it.remove();

@@ -20,8 +20,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Asks the kernel about a connection: {@code getsockopt(TCP_INFO)} on its descriptor, on Linux with JDK 22 or
- * later. The system call goes through {@code dev.tinygram.ffm.Getsockopt}, loaded from the agent's jar into a named
+ * Asks the kernel about a connection, {@code getsockopt(TCP_INFO)} on its descriptor, and corks it ({@code
+ * TCP_CORK}), on Linux with JDK 22 or later. The system calls go through {@code dev.tinygram.ffm}, loaded from the agent's jar into a named
  * module of its own, {@code dev.tinygram.ffm}, in a layer defined here; native access is turned on for that module
  * alone (as {@code --enable-native-access=dev.tinygram.ffm} would), so the JDK prints no warning and the
  * application's own class path keeps its own setting. Used only at the moments that matter (a read that waits
@@ -31,17 +31,25 @@ public final class KernelReader {
     static final String MODULE = "dev.tinygram.ffm";
     private static final String PACKAGE = "dev.tinygram.ffm";
     private static final String CLASS = PACKAGE + ".Getsockopt";
+    private static final String SET_CLASS = PACKAGE + ".Setsockopt";
     /** The module's classes in the agent's jar: what its reader lists. */
-    static final Set<String> CLASS_FILES = Set.of("dev/tinygram/ffm/Getsockopt.class");
+    static final Set<String> CLASS_FILES = Set.of("dev/tinygram/ffm/Getsockopt.class",
+            "dev/tinygram/ffm/Setsockopt.class");
+    /** {@code TCP_CORK}, from include/uapi/linux/tcp.h. */
+    static final int TCP_CORK = 3;
 
     private final SocketFd fds;
     private final Object getsockopt;
     private final MethodHandle read;   // (Getsockopt, int, int, int, byte[]) int
+    private final Object setsockopt;
+    private final MethodHandle write;  // (Setsockopt, int, int, int, int) boolean
 
-    private KernelReader(SocketFd fds, Object getsockopt, MethodHandle read) {
+    private KernelReader(SocketFd fds, Object getsockopt, MethodHandle read, Object setsockopt, MethodHandle write) {
         this.fds = fds;
         this.getsockopt = getsockopt;
         this.read = read;
+        this.setsockopt = setsockopt;
+        this.write = write;
     }
 
     /**
@@ -69,7 +77,11 @@ public final class KernelReader {
             Object bound = lookup.findStatic(type, "bind", MethodType.methodType(type)).invoke();
             MethodHandle read = lookup.findVirtual(type, "read", MethodType.methodType(int.class, int.class,
                     int.class, int.class, byte[].class));
-            return new KernelReader(fds, bound, read);
+            Class<?> setType = Class.forName(SET_CLASS, true, module.getClassLoader());
+            Object setBound = lookup.findStatic(setType, "bind", MethodType.methodType(setType)).invoke();
+            MethodHandle write = lookup.findVirtual(setType, "write", MethodType.methodType(boolean.class,
+                    int.class, int.class, int.class, int.class));
+            return new KernelReader(fds, bound, read, setBound, write);
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -94,6 +106,23 @@ public final class KernelReader {
             throw new IllegalStateException("getsockopt(TCP_INFO) on descriptor " + fd, t);
         }
         return length > 0 ? TcpInfo.decode(buffer, length) : null;
+    }
+
+    /**
+     * Sets or clears {@code TCP_CORK} on {@code connection} (a SocketChannelImpl): while it is set, the kernel
+     * sends only full segments, and clearing it sends what it held. False if the connection has no descriptor
+     * now or the kernel refused.
+     */
+    public boolean cork(Object connection, boolean on) {
+        int fd = fds.of(connection);
+        if (fd < 0) return false;
+        try {
+            return (boolean) write.invoke(setsockopt, fd, TcpInfo.IPPROTO_TCP, TCP_CORK, on ? 1 : 0);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("setsockopt(TCP_CORK) on descriptor " + fd, t);
+        }
     }
 
     /** Defines {@value #MODULE} from the agent's jar in a layer of its own, with the agent's loader as parent. */

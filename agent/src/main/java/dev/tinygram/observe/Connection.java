@@ -117,6 +117,11 @@ public final class Connection {
         return new Burst(reading, burstWrites, previousBurstWrites);
     }
 
+    /** The burst as a write about to be made would leave it: what a channel's cork decides on, before the write. */
+    public synchronized Burst nextBurst() {
+        return new Burst(reading, burstWrites + 1, previousBurstWrites);
+    }
+
     /** The app started waiting to read. Returns the prediction if this is a new wait, else null. */
     public StallPrediction readStart(long now) {
         return readStart(now, StallPrediction.DEFAULT_MIN_STALL_NANOS);

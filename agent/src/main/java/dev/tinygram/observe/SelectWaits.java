@@ -27,6 +27,17 @@ public final class SelectWaits {
         if (connection instanceof SelectableChannel) awaitingAnswer.remove(connection);
     }
 
+    /** The channels that wrote and have not read since, registered with {@code selector} for anything. */
+    public List<SelectableChannel> registeredIn(Object selector) {
+        if (awaitingAnswer.isEmpty()) return List.of();
+        List<SelectableChannel> registered = new ArrayList<>(2);
+        for (SelectableChannel channel : awaitingAnswer) {
+            SelectionKey key = channel.keyFor((Selector) selector);
+            if (key != null && key.isValid()) registered.add(channel);
+        }
+        return registered;
+    }
+
     /** The channels whose wait a select on {@code selector} starts: registered there for reading. */
     public List<SelectableChannel> waitingIn(Object selector) {
         if (awaitingAnswer.isEmpty()) return List.of();

@@ -16,6 +16,7 @@ public final class FixNoticeLog implements FixNotices {
     private final Supplier<String> mode;
     private final Set<String> restoredSites = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean coalesceFallbackSaid = new AtomicBoolean();
+    private final AtomicBoolean corkingSaid = new AtomicBoolean();
 
     public FixNoticeLog(Logger log, Supplier<String> mode) {
         this.log = log;
@@ -36,8 +37,18 @@ public final class FixNoticeLog implements FixNotices {
     public void coalesceFallback(Endpoint endpoint) {
         if (!coalesceFallbackSaid.getAndSet(true)) {
             log.info("mode=coalesce uses TCP_NODELAY instead for SocketChannel connections (first: {} -> {}): "
-                    + "their writes may be non-blocking, and a buffered non-blocking write cannot keep its meaning",
+                    + "their writes may be non-blocking, and a buffered non-blocking write cannot keep its meaning;"
+                    + " coalescing them in the kernel (TCP_CORK) needs JDK 22 or later on Linux",
                     Endpoint.text(endpoint.local()), Endpoint.text(endpoint.remote()));
+        }
+    }
+
+    @Override
+    public void corking(Endpoint endpoint) {
+        if (!corkingSaid.getAndSet(true)) {
+            log.info("mode=coalesce coalesces SocketChannel connections in the kernel, with TCP_CORK and"
+                    + " TCP_NODELAY (first: {} -> {})", Endpoint.text(endpoint.local()),
+                    Endpoint.text(endpoint.remote()));
         }
     }
 }

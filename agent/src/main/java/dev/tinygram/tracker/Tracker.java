@@ -141,8 +141,19 @@ public final class Tracker implements EventSink {
         if (t == Tracked.NOT_TCP) return false;
         flagIfWorth(socket, t, t.watch.write(clock.getAsLong(), length, t.fix.action(), findings.minStallNanos()));
         heldWrite(socket, t);
+        // A channel's socket() adaptor stream: its cork decides as for the channel's own writes.
+        if (t.fix.corking()) fixer.channelWriting(socket, t.fix, length, t.watch.burst());
         // Through the connection's coalescer while it has one, even one being retired: its bytes go first.
         return t.fix.coalescing() && fixer.writing(socket, t.fix, bytes, offset, length, t.watch.burst());
+    }
+
+    /** mode=coalesce on JDK 22+: the channel is corked, or uncorked, before the write. */
+    @Override
+    public void channelWriting(Object channel, long bytes) {
+        Tracked t = lookUp(channel, Role.UNKNOWN);
+        if (t == Tracked.NOT_TCP) return;
+        if (!t.fix.corking()) fixer.corkIfNowPossible(channel, t.fix, t.watch.mss());
+        if (t.fix.corking()) fixer.channelWriting(channel, t.fix, bytes, t.watch.nextBurst());
     }
 
     @Override
@@ -159,15 +170,19 @@ public final class Tracker implements EventSink {
         Tracked t = lookUp(connection, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
         if (t.fix.coalescing()) fixer.readStarting(connection, t.fix);
+        if (t.fix.corking()) fixer.channelWaiting(connection, t.fix);
         waitStarts(connection, t, clock.getAsLong());
     }
 
     /** A channel read can only wait when the channel is blocking; a non-blocking read's wait is its select. */
     @Override
     public void channelReadStarting(Object channel) {
-        if (!((SelectableChannel) channel).isBlocking()) return;
+        boolean blocking = ((SelectableChannel) channel).isBlocking();
+        if (!blocking && !buffersWrites()) return;
         Tracked t = lookUp(channel, Role.UNKNOWN);
-        if (t != Tracked.NOT_TCP) waitStarts(channel, t, clock.getAsLong());
+        if (t == Tracked.NOT_TCP) return;
+        if (t.fix.corking()) fixer.channelWaiting(channel, t.fix);   // a read, blocking or not: the burst is done
+        if (blocking) waitStarts(channel, t, clock.getAsLong());
     }
 
     @Override
@@ -231,12 +246,21 @@ public final class Tracker implements EventSink {
     /** A select is the wait of every channel registered with it for reading that has written and not read. */
     @Override
     public void selecting(Object selector) {
+        if (buffersWrites()) uncorkRegisteredIn(selector);
         long now = -1;
         for (SelectableChannel channel : selectWaits.waitingIn(selector)) {
             Tracked t = connections.get(channel);
             if (t == null || t == Tracked.NOT_TCP || !t.watch.awaitingAnswer()) continue;
             if (now == -1) now = clock.getAsLong();
             waitStarts(channel, t, now);
+        }
+    }
+
+    /** A select may be the wait of any corked channel registered with it, whatever it waits for. */
+    private void uncorkRegisteredIn(Object selector) {
+        for (SelectableChannel channel : selectWaits.registeredIn(selector)) {
+            Tracked t = connections.get(channel);
+            if (t != null && t != Tracked.NOT_TCP && t.fix.corking()) fixer.channelWaiting(channel, t.fix);
         }
     }
 

@@ -70,6 +70,11 @@ class TrackerTest {
         public void coalesceFallback(Endpoint endpoint) {
             notices.add("fallback");
         }
+
+        @Override
+        public void corking(Endpoint endpoint) {
+            notices.add("corking");
+        }
     };
 
     @BeforeEach

@@ -55,12 +55,15 @@ final class NioClient extends RequestResponseDemo {
         int warmup = warmup(o);
         Integrity integrity = new Integrity(name(), err);
         RequestLoop.Timing timing;
+        Segments.Count segmentsBefore;
+        Segments.Count after;
         try (DemoServer server = DemoServer.start(name(), Net.listen(),
                 DemoServer.oneWriteResponder(integrity), integrity);
              SocketChannel channel = SocketChannel.open();
              Selector selector = nonBlocking ? Selector.open() : null) {
             channel.socket().connect(Net.address(server.port()), Net.CONNECT_TIMEOUT_MS);
             Io io = new Io(channel, selector);
+            Segments.Count[] before = {Segments.Count.UNKNOWN};
             timing = RequestLoop.run(warmup, requests, seq -> {
                 byte[] bodyBytes = Codec.requestBody(seq);
                 ByteBuffer header = ByteBuffer.wrap(Codec.header(seq, bodyBytes));
@@ -70,9 +73,12 @@ final class NioClient extends RequestResponseDemo {
                 channel.write(body); // tinygram:later-write
                 io.finishWrite(body);
                 integrity.verify("client", io.readMessage(seq));
-            });
+            }, () -> before[0] = o.flag("--segments") ? Segments.of(channel.socket()) : Segments.Count.UNKNOWN);
+            segmentsBefore = before[0];
+            after = o.flag("--segments") ? Segments.of(channel.socket()) : Segments.Count.UNKNOWN;
         }
         Result r = Result.latency(name(), timing.summary()).put("mode", nonBlocking ? "nonblocking" : "blocking");
+        Segments.perRequest(r, segmentsBefore, after, timing.latencies().length);
         return report(o, out, timing.summary(), integrity, r);
     }
 

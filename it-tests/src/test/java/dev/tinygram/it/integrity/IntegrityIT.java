@@ -78,6 +78,21 @@ class IntegrityIT {
         runMixed(Jdks.current(), "coalesce", "", "ssl", 150, seed("coalesce", "ssl", 6), List.of());
     }
 
+    /**
+     * SocketChannels coalesced in the kernel (TCP_CORK, JDK 22+): the same randomized suite with the channel API, on
+     * the newest JDK beside this one. The connections of the first ~130 ms get TCP_NODELAY alone (the kernel's
+     * module is not open yet) and are corked from their next write on; the log must say corking was in force.
+     */
+    @Test
+    void coalesceCorksChannelsOnTheNewestJdk() throws Exception {
+        Jdks.Jdk newest = Jdks.all().get(Jdks.all().size() - 1);
+        Assumptions.assumeTrue(newest.feature() >= 22, "no JDK 22+ beside " + Jdks.current());
+        Forked.Run run = runMixed(newest, "coalesce", ",log=info", "channel", MATRIX,
+                seed("coalesce-cork", "channel", 9), List.of());
+        assertTrue(run.stderr().contains("in the kernel, with TCP_CORK"), "corking was in force: " + run.stderr()
+                .lines().filter(l -> l.contains("tinygram")).limit(10).collect(Collectors.joining("\n")));
+    }
+
     /** The same on the newest JDK beside this one (21+), every thread of the app virtual. */
     @Test
     void coalesceWithVirtualThreadsOnTheNewestJdk() throws Exception {
@@ -204,10 +219,12 @@ class IntegrityIT {
         runMixed(Jdks.current(), mode, extraOptions, api, connections, seed, List.of());
     }
 
-    private static void runMixed(Jdks.Jdk jdk, String mode, String extraOptions, String api, int connections,
-                                 long seed, List<String> extraArgs) throws Exception {
+    /** {@code extraOptions} may set {@code log=} itself; else the agent logs warnings only. */
+    private static Forked.Run runMixed(Jdks.Jdk jdk, String mode, String extraOptions, String api, int connections,
+                                       long seed, List<String> extraArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(jdk.java()));
-        if (!mode.equals("off")) cmd.add(Forked.agentOption("mode=" + mode + ",log=warn" + extraOptions));
+        String log = extraOptions.contains("log=") ? "" : ",log=warn";
+        if (!mode.equals("off")) cmd.add(Forked.agentOption("mode=" + mode + log + extraOptions));
         long runDeadlineMs = Math.max(110_000, connections * 60L);
         cmd.addAll(List.of("-cp", classpath(), IntegrityApp.class.getName(), "--api", api, "--connections",
                 String.valueOf(connections), "--seed", String.valueOf(seed), "--run-deadline-ms",
@@ -234,6 +251,7 @@ class IntegrityIT {
                 + (fixes ? "the agent should have on all" : "observe must change nothing") + "):\n" + resultLine(run));
         assertEquals(String.valueOf(mode.equals("coalesce")), r.get("flush_timer"), () -> label
                 + ": the agent's flush timer thread\n" + resultLine(run));
+        return run;
     }
 
     /**
