@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +58,15 @@ public final class KernelReader {
      * once and the model carries on alone).
      */
     public static KernelReader open(Instrumentation inst, ClassLoader agentLoader) throws Exception {
+        return openWith(module -> inst.redefineModule(Object.class.getModule(), Set.of(),
+                Map.of("jdk.internal.access", Set.of(module)), Map.of(), Set.of(), Map.of()), agentLoader);
+    }
+
+    /**
+     * The same, where {@code exportAccess} exports {@code java.base/jdk.internal.access} to the given module (the
+     * agent does it with its {@code Instrumentation}; a benchmark, which has none, by other means).
+     */
+    public static KernelReader openWith(Consumer<Module> exportAccess, ClassLoader agentLoader) throws Exception {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             throw new UnsupportedOperationException("TCP_INFO is Linux's");
         }
@@ -66,8 +76,7 @@ public final class KernelReader {
         }
         SocketFd fds = SocketFd.load();
         Module module = defineModule(agentLoader);
-        inst.redefineModule(Object.class.getModule(), Set.of(), Map.of("jdk.internal.access", Set.of(module)),
-                Map.of(), Set.of(), Map.of());
+        exportAccess.accept(module);
         Class<?> type = Class.forName(CLASS, true, module.getClassLoader());
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         try {

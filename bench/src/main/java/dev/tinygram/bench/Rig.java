@@ -140,6 +140,9 @@ final class Rig {
 
         @Override
         public void coalesceFallback(Endpoint endpoint) {}
+
+        @Override
+        public void corking(Endpoint endpoint) {}
     };
 
     private Rig install(String mode, Fixer fixer, LongSupplier clock) throws Exception {
