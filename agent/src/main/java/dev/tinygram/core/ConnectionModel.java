@@ -256,6 +256,11 @@ public final class ConnectionModel {
     public long bytesInFlight() { return inFlight.stream().mapToLong(s -> s.bytes).sum(); }
     public boolean nodelay() { return nodelay; }
     public long rttNanos() { return rtt.nanos(); }
+
+    /** The kernel measured the path's round trip (TCP_INFO after a confirmed stall): a bound on the estimate. */
+    public void onKernelRtt(long nanos) {
+        rtt.measuredByKernel(nanos);
+    }
     public RttEstimate rtt() { return rtt; }
     public boolean peerInteractive() { return peerInteractive; }
     public int peerRcvMss() { return peerRcvMss; }

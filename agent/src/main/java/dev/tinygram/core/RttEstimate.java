@@ -99,6 +99,14 @@ public final class RttEstimate {
         bound(nanos >= d ? (nanos + d) / 2 : nanos);
     }
 
+    /**
+     * The kernel's own measure of the path ({@code tcpi_min_rtt}, read after a confirmed stall): a bound like an
+     * answer, without the peer's think time in it.
+     */
+    public void measuredByKernel(long nanos) {
+        bound(nanos);
+    }
+
     private void bound(long nanos) {
         if (source == Source.LOOPBACK) return;
         add(Math.max(1, nanos));

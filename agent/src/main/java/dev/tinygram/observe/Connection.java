@@ -12,6 +12,7 @@ import dev.tinygram.kernel.TcpInfo;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What observe sees of one connection: the decision core's model, and the write burst since the last read. One
@@ -206,6 +207,15 @@ public final class Connection {
         if (!reading) return false;
         kernelAtRead = info;
         return Finding.contradicts(info, burstNodelay || action.fixed(), true);
+    }
+
+    /**
+     * What the kernel said after a confirmed stall: its measure of the round trip bounds the model's, which on a
+     * connection first seen before the kernel could be asked came from the connect's time or a guess.
+     */
+    public synchronized void kernelAfterStall(TcpInfo info) {
+        long micros = info.pathRttMicros();
+        if (micros > 0) model.onKernelRtt(TimeUnit.MICROSECONDS.toNanos(micros));
     }
 
     /** A held write's stack was taken: it names the writes of a stall that only the wait showed, if one waits. */

@@ -200,6 +200,7 @@ public final class Tracker implements EventSink {
             if (finding.kind() == HoldKind.INBOUND_DELAYED_ACK) fixer.inboundFound(t.fix);
             connections.findingRecorded();
             findings.record(finding);
+            if (finding.outcome().confirmed()) askKernelAfterStall(connection, t);
         }
         if (bytes > 0) fixer.readEnded(connection, t.fix);
     }
@@ -348,6 +349,13 @@ public final class Tracker implements EventSink {
         if (kernel == null) return false;
         TcpInfo info = kernel.read(connection);
         return info != null && t.watch.kernelAtReadStart(info, t.fix.action());
+    }
+
+    /** A stall was confirmed: the kernel's round trip bounds the model's (one getsockopt, per confirmed stall). */
+    private void askKernelAfterStall(Object connection, Tracked t) {
+        KernelReader kernel = settings.kernel().get();
+        TcpInfo info = kernel == null ? null : kernel.read(connection);
+        if (info != null) t.watch.kernelAfterStall(info);
     }
 
     /**

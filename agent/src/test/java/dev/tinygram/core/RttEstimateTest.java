@@ -38,6 +38,16 @@ class RttEstimateTest {
     }
 
     @Test
+    void theKernelsMeasureAfterAStallIsABound() {
+        RttEstimate guessed = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
+        guessed.measuredByKernel(ms(20));
+        assertEquals(ms(20), guessed.nanos(), "it replaces a guess, up as well as down");
+        RttEstimate loopback = new RttEstimate(RttEstimate.Source.LOOPBACK, ms(0.05));
+        loopback.measuredByKernel(ms(3));
+        assertEquals(ms(0.05), loopback.nanos(), "loopback stays fixed");
+    }
+
+    @Test
     void aGuessGivesWayToTheFirstAnswer() {
         RttEstimate low = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
         low.answered(ms(21));

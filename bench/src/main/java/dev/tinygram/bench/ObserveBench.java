@@ -48,6 +48,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  */
 public class ObserveBench extends JmhDefaults {
     private static final byte[] DATA = new byte[100];
+    private static final java.nio.ByteBuffer BUFFER = java.nio.ByteBuffer.wrap(DATA);
     /** Any stream but a socket's: what most of the JVM's flush() calls are. */
     private final java.io.OutputStream stream = new java.io.ByteArrayOutputStream();
 
@@ -110,6 +111,15 @@ public class ObserveBench extends JmhDefaults {
     @Warmup(iterations = 5, time = 1)
     public List<StackTraceElement> heldWriteStack() {
         return callSites.capture();
+    }
+
+    /**
+     * What the advice at the start of every {@code SocketChannel.write(ByteBuffer)} calls (for mode=coalesce's
+     * cork, JDK 22+): in mode=observe it must cost next to nothing.
+     */
+    @Benchmark
+    public void channelWritingObserving() {
+        TinygramBridge.channelWriting(conn, BUFFER);
     }
 
     /** {@code OutputStream.flush()} of any stream in the JVM, which is hooked: in mode=observe it must cost nothing. */

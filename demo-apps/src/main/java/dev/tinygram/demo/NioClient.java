@@ -32,12 +32,13 @@ final class NioClient extends RequestResponseDemo {
         Map<String, Options.Kind> m = Options.requestResponse();
         m.put("--blocking", Options.Kind.FLAG);
         m.put("--nonblocking", Options.Kind.FLAG);
+        m.put("--one-write", Options.Kind.FLAG);
         return m;
     }
 
     @Override
     public String synopsis() {
-        return "[--blocking | --nonblocking] " + super.synopsis();
+        return "[--blocking | --nonblocking] [--one-write] " + super.synopsis();
     }
 
     @Override
@@ -63,9 +64,17 @@ final class NioClient extends RequestResponseDemo {
              Selector selector = nonBlocking ? Selector.open() : null) {
             channel.socket().connect(Net.address(server.port()), Net.CONNECT_TIMEOUT_MS);
             Io io = new Io(channel, selector);
+            boolean oneWrite = o.flag("--one-write");
             Segments.Count[] before = {Segments.Count.UNKNOWN};
             timing = RequestLoop.run(warmup, requests, seq -> {
                 byte[] bodyBytes = Codec.requestBody(seq);
+                if (oneWrite) {   // the application's own fix, to compare with: the request in one write
+                    ByteBuffer whole = ByteBuffer.wrap(Codec.encode(seq, bodyBytes));
+                    channel.write(whole);
+                    io.finishWrite(whole);
+                    integrity.verify("client", io.readMessage(seq));
+                    return;
+                }
                 ByteBuffer header = ByteBuffer.wrap(Codec.header(seq, bodyBytes));
                 ByteBuffer body = ByteBuffer.wrap(bodyBytes);
                 channel.write(header);

@@ -81,6 +81,28 @@ class LabIT {
     }
 
     /**
+     * mode=coalesce on a SocketChannel across a 2 ms round trip, JDK 22+: the kernel holds the burst (TCP_CORK) until
+     * the read, so 100+100 B costs what one 200 B write costs, a round trip, where Nagle alone would wait for the
+     * peer's delayed ACK. The first pattern warms up for longer than the agent's kernel module takes to open.
+     * A benchmark figure, printed; the assertion's margin is wide.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aChannelsTwoWriteRequestIsCorkedToOneRoundTrip(Jdks.Jdk jdk) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.feature() >= 22, "TCP_CORK needs JDK 22+: " + jdk);
+        try (Lab lab = Lab.start(1_000, 1500)) {
+            Map<String, LabRuns.PatternResult> runs = LabRuns.client(jdk, lab, "mode=coalesce,log=warn",
+                    List.of("nodelay:1", "channel:200", "channel:100+100"), 30, 100);
+            double onceP50 = runs.get("channel:200").p50Ms();
+            double corkedP50 = runs.get("channel:100+100").p50Ms();
+            System.out.printf(java.util.Locale.ROOT, "lab, JDK %d, 2 ms round trip, mode=coalesce: a channel's"
+                    + " 200 B write p50 %.2f ms, 100+100 B corked p50 %.2f ms (%.2fx)%n", jdk.feature(), onceP50,
+                    corkedP50, corkedP50 / onceP50);
+            assertTrue(corkedP50 < 2 * onceP50 && corkedP50 < 10, "about one round trip, not a delayed ACK: " + runs);
+        }
+    }
+
+    /**
      * JDK 22+: the kernel's word matches the lab's path (MSS 1448 with timestamps on a 1500 B MTU, a 20 ms round
      * trip), and the model started from it: the finding's {@code mss} and {@code rttMs} are the kernel's.
      */
