@@ -9,6 +9,7 @@ import dev.tinygram.fix.JdkWriter;
 import dev.tinygram.fix.Remembered;
 import dev.tinygram.hooks.HookTarget;
 import dev.tinygram.hooks.HookTargets;
+import dev.tinygram.kernel.KernelReader;
 import dev.tinygram.observe.CallSites;
 import dev.tinygram.report.Findings;
 import dev.tinygram.report.ReportFile;
@@ -116,10 +117,12 @@ final class AgentRuntime {
         addExitSummaryOnce(base);
         registerMBeanOnce(base);
         warmUpFindingsOnce(base);
-        base.log().info("tinygram {}: {}; hooked {} methods ({}) on JDK {} ({}); self-test passed; ready in {} ms",
+        String noKernel = KernelReader.unsupportedHere();
+        base.log().info("tinygram {}: {}; hooked {} methods ({}) on JDK {} ({}); self-test passed; ready in {} ms{}",
                 VERSION, options.describe(), hooks.hooked().size(), String.join(", ", hooks.areas()),
                 Runtime.version(), System.getProperty("java.vm.vendor"),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                noKernel == null ? "" : "; kernel evidence off (" + noKernel + "): findings carry the model's");
     }
 
     /**

@@ -67,13 +67,8 @@ public final class KernelReader {
      * agent does it with its {@code Instrumentation}; a benchmark, which has none, by other means).
      */
     public static KernelReader openWith(Consumer<Module> exportAccess, ClassLoader agentLoader) throws Exception {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            throw new UnsupportedOperationException("TCP_INFO is Linux's");
-        }
-        if (Runtime.version().feature() < 22) {
-            throw new UnsupportedOperationException("needs JDK 22 or later for the FFM API, this is "
-                    + Runtime.version().feature());
-        }
+        String unsupported = unsupportedHere();
+        if (unsupported != null) throw new UnsupportedOperationException(unsupported);
         SocketFd fds = SocketFd.load();
         Module module = defineModule(agentLoader);
         exportAccess.accept(module);
@@ -132,6 +127,20 @@ public final class KernelReader {
         } catch (Throwable t) {
             throw new IllegalStateException("setsockopt(TCP_CORK) on descriptor " + fd, t);
         }
+    }
+
+    /**
+     * Why this platform has no kernel calls, in a few words, or null where it may have them (Linux, JDK 22 or
+     * later): cheap, for the start line.
+     */
+    public static String unsupportedHere() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return "TCP_INFO is Linux's";
+        }
+        if (Runtime.version().feature() < 22) {
+            return "needs JDK 22 or later for the FFM API, this is " + Runtime.version().feature();
+        }
+        return null;
     }
 
     /** Defines {@value #MODULE} from the agent's jar in a layer of its own, with the agent's loader as parent. */
