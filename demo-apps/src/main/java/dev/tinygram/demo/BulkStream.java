@@ -36,13 +36,14 @@ final class BulkStream implements Demo {
     public Map<String, Options.Kind> options() {
         Map<String, Options.Kind> m = new LinkedHashMap<>();
         m.put("--messages", Options.Kind.INT);
+        m.put("--warmup", Options.Kind.INT);
         m.put("--quiet", Options.Kind.FLAG);
         return m;
     }
 
     @Override
     public String synopsis() {
-        return "[--messages N] [--quiet]";
+        return "[--messages N] [--warmup N] [--quiet]";
     }
 
     /** Server: reads and verifies every message; on the empty end message, acks with the count. */
@@ -71,34 +72,54 @@ final class BulkStream implements Demo {
         };
     }
 
+    /** Writes {@code messages} messages, then the empty end message; returns the bytes written. */
+    private static long stream(OutputStream os, int messages) throws java.io.IOException {
+        long bytes = 0;
+        for (int seq = 0; seq < messages; seq++) {
+            byte[] frame = Codec.encode(seq, Codec.payload(seq, PAYLOAD_BYTES, PAYLOAD_SALT));
+            os.write(frame);
+            bytes += frame.length;
+        }
+        byte[] end = Codec.encode(messages, new byte[0]);
+        os.write(end);
+        return bytes + end.length;
+    }
+
+    private static void verifyAck(Integrity integrity, Codec.Message ack, int messages) {
+        if (integrity.verify("client", ack)) {
+            int received = ack.body().length == 4 ? ByteBuffer.wrap(ack.body()).getInt() : -1;
+            if (received != messages) {
+                integrity.failure("client", "server acknowledged " + received + " of " + messages + " messages");
+            }
+        }
+    }
+
     @Override
     public int run(Options o, PrintStream out, PrintStream err) throws Exception {
         int messages = o.integer("--messages", DEFAULT_MESSAGES, 1);
+        int warmup = o.integer("--warmup", 0, 0);
         Integrity integrity = new Integrity(name(), err);
-        long bytes = 0;
+        long bytes;
         long elapsed;
+        long cpuBefore;
+        long cpuAfter;
         try (DemoServer server = DemoServer.start(name(), Net.listen(), receiver(integrity), integrity);
              Socket socket = Net.connect(server.port())) {
             OutputStream os = socket.getOutputStream(); // unbuffered: every message is its own write
             InputStream in = socket.getInputStream();
-            long start = System.nanoTime();
-            for (int seq = 0; seq < messages; seq++) {
-                byte[] frame = Codec.encode(seq, Codec.payload(seq, PAYLOAD_BYTES, PAYLOAD_SALT));
-                os.write(frame);
-                bytes += frame.length;
+            if (warmup > 0) {
+                // an untimed stream first, acknowledged like the timed one: the JIT compiles the write path
+                stream(os, warmup);
+                verifyAck(integrity, Codec.readResponse(in, warmup), warmup);
             }
-            byte[] end = Codec.encode(messages, new byte[0]);
-            os.write(end);
-            bytes += end.length;
+            cpuBefore = ProcessCpu.nanos();
+            long start = System.nanoTime();
+            bytes = stream(os, messages);
             socket.shutdownOutput(); // a stream's end: the FIN sends what Nagle holds at once
             Codec.Message ack = Codec.readResponse(in, messages);
             elapsed = System.nanoTime() - start;
-            if (integrity.verify("client", ack)) {
-                int received = ack.body().length == 4 ? ByteBuffer.wrap(ack.body()).getInt() : -1;
-                if (received != messages) {
-                    integrity.failure("client", "server acknowledged " + received + " of " + messages + " messages");
-                }
-            }
+            cpuAfter = ProcessCpu.nanos();
+            verifyAck(integrity, ack, messages);
         }
         double seconds = elapsed / 1e9;
         if (!o.quiet()) {
@@ -110,6 +131,9 @@ final class BulkStream implements Demo {
                 .put("bytes", bytes)
                 .put("mb_per_s", Stats.twoDecimals(bytes / 1e6 / seconds))
                 .put("msgs_per_s", Stats.oneDecimal(messages / seconds));
+        if (warmup > 0) r.put("warmup", warmup);
+        double cpuMs = ProcessCpu.millisBetween(cpuBefore, cpuAfter);
+        if (cpuMs >= 0) r.put("cpu_ms", cpuMs);
         integrity.appendTo(r);
         out.println(r);
         return integrity.exitStatus();

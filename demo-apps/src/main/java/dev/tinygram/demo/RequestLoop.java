@@ -10,8 +10,15 @@ final class RequestLoop {
         void run(int seq) throws IOException;
     }
 
-    /** Latencies of the timed requests plus the start and end of the timed phase. */
-    record Timing(long[] latencies, long startNanos, long endNanos) {
+    /**
+     * Latencies of the timed requests plus the start and end of the timed phase, and the process's CPU time over
+     * it in nanoseconds (-1 where unknown).
+     */
+    record Timing(long[] latencies, long startNanos, long endNanos, long cpuNanos) {
+        Timing(long[] latencies, long startNanos, long endNanos) {
+            this(latencies, startNanos, endNanos, -1);
+        }
+
         Stats.Summary summary() {
             return Stats.summarize(latencies, endNanos - startNanos);
         }
@@ -70,12 +77,15 @@ final class RequestLoop {
         }
         atTimedStart.run();
         long[] latencies = new long[requests];
+        long cpuBefore = ProcessCpu.nanos();
         long start = System.nanoTime();
         for (int i = 0; i < requests; i++) {
             long t0 = System.nanoTime();
             exchange.run(seq++);
             latencies[i] = System.nanoTime() - t0;
         }
-        return new Timing(latencies, start, System.nanoTime());
+        long end = System.nanoTime();
+        long cpuAfter = ProcessCpu.nanos();
+        return new Timing(latencies, start, end, cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
     }
 }

@@ -83,6 +83,7 @@ final class WwrClient extends RequestResponseDemo {
             RequestLoop.writeLatencies(timing, java.nio.file.Path.of(o.string("--latencies", "")));
         }
         Result result = Result.latency(demo.name(), timing.summary());
+        if (timing.cpuNanos() >= 0) result.put("cpu_ms", Stats.twoDecimals(timing.cpuNanos() / 1e6));
         Segments.perRequest(result, segmentsBefore, after, timing.latencies().length);
         return demo.report(o, out, timing.summary(), integrity, result);
     }

@@ -19,7 +19,7 @@ record BenchPlan(String name, LatencyPlan latency, OverheadPlan overhead, JmhPla
     }
 
     /** Section 2, observe-mode overhead: interleaved pairs without and with the agent. */
-    record OverheadPlan(int pairs, int pingPongs, int pingWarmup, int bulkMessages) {
+    record OverheadPlan(int pairs, int pingPongs, int pingWarmup, int bulkMessages, int bulkWarmup) {
     }
 
     /** Section 3: arguments for the JMH jar (none: the configuration in its annotations), and how long it may take. */
@@ -36,7 +36,7 @@ record BenchPlan(String name, LatencyPlan latency, OverheadPlan overhead, JmhPla
 
     static final BenchPlan FULL = new BenchPlan("full",
             new LatencyPlan(List.of(), 5_000, 500, 30, 1, 100_000),
-            new OverheadPlan(5, 20_000, 5_000, 200_000),
+            new OverheadPlan(5, 20_000, 5_000, 2_000_000, 1_000_000),
             new JmhPlan(List.of(), 480),
             new StartupPlan(7, 3),
             new MemoryPlan(5_000, 100_000));
@@ -44,7 +44,7 @@ record BenchPlan(String name, LatencyPlan latency, OverheadPlan overhead, JmhPla
     /** Every section with sizes cut to seconds: shows that the tables work, not what the agent costs. */
     static final BenchPlan SMOKE = new BenchPlan("smoke",
             new LatencyPlan(List.of("wwr-client", "interactive"), 200, 20, 4, 1, 5_000),
-            new OverheadPlan(1, 1_000, 100, 5_000),
+            new OverheadPlan(1, 1_000, 100, 5_000, 1_000),
             new JmhPlan(List.of("-f", "1", "-wi", "1", "-i", "1", "-w", "200ms", "-r", "200ms"), 300),
             new StartupPlan(1, 1),
             new MemoryPlan(200, 2_000));

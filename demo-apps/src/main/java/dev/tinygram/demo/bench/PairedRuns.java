@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
  * (with / without). The order within a pair alternates so that neither side always runs on a warmer machine.
  * Pairs where either run failed are counted as failures and left out.
  */
-record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.Run> withRuns) {
+record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.Run> withRuns,
+                  List<Children.Run> withoutRuns, String unit) {
 
     static PairedRuns measure(BenchContext ctx, String what, String agentArgs, String demo, List<String> args,
                               ToDoubleFunction<Children.Run> measure, int pairs) throws Exception {
@@ -19,6 +20,7 @@ record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.R
         List<Double> wi = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         List<Children.Run> withRuns = new ArrayList<>();
+        List<Children.Run> withoutRuns = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             ctx.progress(what + ": pair " + (i + 1) + "/" + pairs);
             Children.Run a;
@@ -41,8 +43,28 @@ record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.R
             wi.add(y);
             ratios.add(y / x);
             withRuns.add(b);
+            withoutRuns.add(a);
         }
-        return new PairedRuns(Samples.of(wo), Samples.of(wi), Samples.of(ratios), withRuns);
+        return new PairedRuns(Samples.of(wo), Samples.of(wi), Samples.of(ratios), withRuns, withoutRuns, "s");
+    }
+
+    /**
+     * The same runs, by another measure (in ms: CPU time from the RESULT line); pairs where either run lacks it are
+     * left out.
+     */
+    PairedRuns remeasured(ToDoubleFunction<Children.Run> measure) {
+        List<Double> wo = new ArrayList<>();
+        List<Double> wi = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < withRuns.size(); i++) {
+            double x = measure.applyAsDouble(withoutRuns.get(i));
+            double y = measure.applyAsDouble(withRuns.get(i));
+            if (!(x > 0) || !(y > 0)) continue;
+            wo.add(x);
+            wi.add(y);
+            ratios.add(y / x);
+        }
+        return new PairedRuns(Samples.of(wo), Samples.of(wi), Samples.of(ratios), withRuns, withoutRuns, "ms");
     }
 
     boolean isEmpty() {

@@ -14,7 +14,7 @@ class BenchPartsTest {
     void thePlansKeepTheirSizes() {
         BenchPlan full = BenchPlan.FULL;
         assertEquals(new BenchPlan.LatencyPlan(List.of(), 5_000, 500, 30, 1, 100_000), full.latency());
-        assertEquals(new BenchPlan.OverheadPlan(5, 20_000, 5_000, 200_000), full.overhead());
+        assertEquals(new BenchPlan.OverheadPlan(5, 20_000, 5_000, 2_000_000, 1_000_000), full.overhead());
         assertEquals(new BenchPlan.JmhPlan(List.of(), 480), full.jmh());
         assertEquals(new BenchPlan.StartupPlan(7, 3), full.startup());
         assertEquals(new BenchPlan.MemoryPlan(5_000, 100_000), full.memory());
@@ -23,7 +23,7 @@ class BenchPartsTest {
         BenchPlan smoke = BenchPlan.SMOKE;
         assertEquals(new BenchPlan.LatencyPlan(List.of("wwr-client", "interactive"), 200, 20, 4, 1, 5_000),
                 smoke.latency());
-        assertEquals(new BenchPlan.OverheadPlan(1, 1_000, 100, 5_000), smoke.overhead());
+        assertEquals(new BenchPlan.OverheadPlan(1, 1_000, 100, 5_000, 1_000), smoke.overhead());
         assertEquals(List.of("-f", "1", "-wi", "1", "-i", "1", "-w", "200ms", "-r", "200ms"), smoke.jmh().args());
         assertEquals(300, smoke.jmh().timeoutSeconds());
         assertEquals(new BenchPlan.StartupPlan(1, 1), smoke.startup());

@@ -1,0 +1,20 @@
+package dev.tinygram.demo;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+
+/** The CPU time this process has used, all threads, for the cost of a timed phase; -1 where the JVM cannot say. */
+final class ProcessCpu {
+    private ProcessCpu() {
+    }
+
+    static long nanos() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    }
+
+    /** Milliseconds of CPU between two readings, with two decimals, or -1 if either is unknown. */
+    static double millisBetween(long before, long after) {
+        return before < 0 || after < 0 ? -1 : Math.round((after - before) / 1e4) / 100.0;
+    }
+}
