@@ -91,6 +91,7 @@ final class AgentRuntime {
         // First: no class that names the bridge's types may be loaded before they are in the boot loader. This
         // class names none in a signature check (the tracker installs itself), so it can be verified before.
         BootstrapInjector.inject(inst);
+        long injected = System.nanoTime();
         Base base = before != null ? before.base() : Base.create(inst, options);
         base.findings().setReport(openReport(base, options));
         base.findings().setMode(options.mode().label());
@@ -104,10 +105,13 @@ final class AgentRuntime {
                 base.kernel()::get),
                 new Endpoints(), base.findings(), System::nanoTime, fixer, AgentRuntime::standDown);
         tracker.install();
+        long built = System.nanoTime();
         Installer.Installed hooks = Installer.install(inst, targets);
+        long hooked = System.nanoTime();
         current = new Running(base, options, hooks, tracker);
         callSites.capture();   // the first walk is slow: not on an application write
         Set<String> notSeen = new SelfTest().run();
+        long tested = System.nanoTime();
         if (!hooks.missing().isEmpty() || !notSeen.isEmpty()) {
             standDown("self-test failed on JDK " + Runtime.version() + ": hooks that did not take: "
                     + hooks.missing() + ", events not seen: " + notSeen
@@ -117,6 +121,9 @@ final class AgentRuntime {
         addExitSummaryOnce(base);
         registerMBeanOnce(base);
         warmUpFindingsOnce(base);
+        base.log().debug("tinygram: start-up phases: bootstrap injection {} ms, the rest built {} ms, hooks {} ms,"
+                + " self-test {} ms, then {} ms", millis(injected - started), millis(built - injected),
+                millis(hooked - built), millis(tested - hooked), millis(System.nanoTime() - tested));
         String noKernel = KernelReader.unsupportedHere();
         base.log().info("tinygram {}: {}; hooked {} methods ({}) on JDK {} ({}); self-test passed; ready in {} ms{}",
                 VERSION, options.describe(), hooks.hooked().size(), String.join(", ", hooks.areas()),
@@ -244,6 +251,10 @@ final class AgentRuntime {
             base.findings().shutdown();
             if (EVER_COALESCED.get()) base.log().info("summary: {}", base.coalesceStats().describe());
         }, "tinygram-shutdown"));
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** The first finding's cold path, run off the application's threads (see {@link Findings#warmUp}). */

@@ -29,6 +29,8 @@ final class JmhSection implements Section {
         }
         ctx.progress("3/5 JMH (up to " + plan.timeoutSeconds() + " s)");
         List<String> args = new ArrayList<>(plan.args());
+        // WritePathBench attaches the agent to its observe fork: the one this bench measures
+        args.addAll(List.of("-jvmArgsPrepend", "-Dbench.agentJar=" + ctx.children.agent));
         if (Runtime.version().feature() < 22) {
             // the kernel calls go through the FFM API, final in JDK 22: KernelBench's setup would fail here
             args.addAll(List.of("-e", "KernelBench"));
