@@ -52,7 +52,8 @@ public final class ConnectionModel {
     static final double CONFIRM_HIGH = 1.5;
 
     private final Profile profile;
-    private final int mss;
+    /** The sender's MSS: from the config, then the kernel's working MSS where it says (see {@link #onKernelMss}). */
+    private int mss;
     private final ModelTrace trace;
     private final ArrayDeque<Segment> inFlight = new ArrayDeque<>();
 
@@ -256,6 +257,15 @@ public final class ConnectionModel {
     public long bytesInFlight() { return inFlight.stream().mapToLong(s -> s.bytes).sum(); }
     public boolean nodelay() { return nodelay; }
     public long rttNanos() { return rtt.nanos(); }
+
+    /**
+     * The kernel's working MSS ({@code tcpi_snd_mss}), read when a read starts behind held bytes: from the next
+     * write on, full segments are its. It changes over a connection's life (on loopback it is bounded by half the
+     * peer's largest window, which grows).
+     */
+    public void onKernelMss(long kernelMss) {
+        if (kernelMss > 0 && kernelMss <= Integer.MAX_VALUE) mss = (int) kernelMss;
+    }
 
     /** The kernel measured the path's round trip (TCP_INFO after a confirmed stall): a bound on the estimate. */
     public void onKernelRtt(long nanos) {

@@ -26,6 +26,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Connection {
     private static final int MAX_BURST_SIZES = 64;
+    /**
+     * After this many writes without a read, a burst is a stream: its writes are summed ({@link
+     * #absorbStreamingWrite}) and reach the model together, when they fill a segment or at the next other event.
+     */
+    static final int STREAMING_AFTER = MAX_BURST_SIZES;
+    /** A stream's writes summed in a row at most: then one is given to the model with the clock (see below). */
+    static final int STREAM_SUM_MAX = 8;
 
     private final Endpoint endpoint;
     private final Role role;
@@ -56,6 +63,9 @@ public final class Connection {
     /** The kernel's word as this read began, if it was asked (see {@link #kernelAtReadStart}). */
     private TcpInfo kernelAtRead;
     private boolean reading;
+    /** Bytes of a stream's writes not yet given to the model (see {@link #absorbStreamingWrite}). */
+    private long streamedBytes;
+    private int streamedWrites;
 
     public Connection(Endpoint endpoint, Role role, ConnectionModel model, CallSites callSites) {
         this.endpoint = endpoint;
@@ -87,7 +97,7 @@ public final class Connection {
      */
     public synchronized StallPrediction write(long now, long bytes, FixAction action, long minStallNanos) {
         if (burstWrites == 0) inbound.onOwnWrite(now);
-        boolean held = model.onWriteHeld(now, bytes);
+        boolean held = model.onWriteHeld(now, bytes + takeStreamedBytes());
         if (burstWrites < MAX_BURST_SIZES) {
             if (burstWrites == burst.length) burst = Arrays.copyOf(burst, burst.length * 2);
             burst[burstWrites] = bytes;
@@ -106,6 +116,42 @@ public final class Connection {
         }
         // A reader blocked on another thread is now waiting for the answer to this burst.
         return reading ? model.onReadStart(now) : null;
+    }
+
+    /**
+     * A write in the middle of a stream (a burst of more than {@value #STREAMING_AFTER} writes, no read waiting)
+     * while Nagle holds a partial segment, that together with what is held fills no segment: counted and summed,
+     * without the clock or the model, and true. The kernel sends nothing for such a write: it joins the held
+     * partial segment. The model sees the sum at the next write that fills a segment, at the next read, option
+     * or shutdown, and after {@value #STREAM_SUM_MAX} summed writes at most. What it can miss is an ACK between
+     * two summed writes that let the held bytes go: it then sends them, and the ones summed after the ACK, at the
+     * ACK's time, as one segment. That moves a stream's segment boundaries by a few writes at most, not whether
+     * its last bytes wait. False: the caller makes it a full {@link #write}. Most of a stream of small writes
+     * costs the agent this lock and a sum per write, not a clock read and the model.
+     */
+    public synchronized boolean absorbStreamingWrite(long bytes) {
+        long held = model.heldBytes();
+        if (burstWrites < STREAMING_AFTER || reading || (held == 0 && streamedBytes == 0)
+                || streamedBytes + bytes + held >= model.mss() || streamedWrites == STREAM_SUM_MAX) {
+            return false;
+        }
+        streamedBytes += bytes;
+        streamedWrites++;
+        burstWrites++;
+        return true;
+    }
+
+    /** The summed stream bytes, now given to the model with the event that takes them. */
+    private long takeStreamedBytes() {
+        long b = streamedBytes;
+        streamedBytes = 0;
+        streamedWrites = 0;
+        return b;
+    }
+
+    /** Gives the model a stream's summed writes before an event that is not a write, as written at {@code now}. */
+    private void catchUpStream(long now) {
+        if (streamedBytes > 0) model.onWriteHeld(now, takeStreamedBytes());
     }
 
     /** Where the burst's first held write was made, or null if nothing of it was held. */
@@ -131,6 +177,7 @@ public final class Connection {
     /** The same, with the {@code minStall} option. */
     public synchronized StallPrediction readStart(long now, long minStallNanos) {
         if (reading) return null;
+        catchUpStream(now);
         reading = true;
         inbound.onReadStart(now, model.rttNanos());   // it knows whether we wrote since the peer's last piece
         StallPrediction p = model.onReadStart(now);
@@ -146,6 +193,7 @@ public final class Connection {
      * predicted a stall: the first exchanges of a connection are quick-acked, for example).
      */
     public synchronized Finding readEnd(long now, long bytes, FixAction action) {
+        catchUpStream(now);
         if (!reading) readStart(now);
         Finding finding = inboundEnd(now, bytes, action);   // every read: the first piece of a request too
         if (burstWrites > 1 && model.heldSinceLastRead()) {
@@ -206,6 +254,7 @@ public final class Connection {
     public synchronized boolean kernelAtReadStart(TcpInfo info, FixAction action) {
         if (!reading) return false;
         kernelAtRead = info;
+        model.onKernelMss(info.sndMss());
         return Finding.contradicts(info, burstNodelay || action.fixed(), true);
     }
 
@@ -241,6 +290,7 @@ public final class Connection {
 
     /** The application set TCP_NODELAY. */
     public synchronized void appNodelay(long now, boolean on) {
+        catchUpStream(now);
         model.onNodelay(now, on);
         appNodelay = on;
     }
@@ -250,6 +300,7 @@ public final class Connection {
     }
 
     public synchronized void shutdownOutput(long now) {
+        catchUpStream(now);
         model.onShutdownOutput(now);
     }
 

@@ -139,8 +139,11 @@ public final class Tracker implements EventSink {
     public boolean writing(Object socket, byte[] bytes, int offset, int length) throws IOException {
         Tracked t = lookUp(socket, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return false;
-        flagIfWorth(socket, t, t.watch.write(clock.getAsLong(), length, t.fix.action(), findings.minStallNanos()));
-        heldWrite(socket, t);
+        if (!t.watch.absorbStreamingWrite(length)) {
+            flagIfWorth(socket, t, t.watch.write(clock.getAsLong(), length, t.fix.action(),
+                    findings.minStallNanos()));
+            heldWrite(socket, t);
+        }
         // A channel's socket() adaptor stream: its cork decides as for the channel's own writes.
         if (t.fix.corking()) fixer.channelWriting(socket, t.fix, length, t.watch.burst());
         // Through the connection's coalescer while it has one, even one being retired: its bytes go first.
@@ -160,6 +163,7 @@ public final class Tracker implements EventSink {
     public void written(Object channel, long bytes) {
         Tracked t = lookUp(channel, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
+        if (t.watch.absorbStreamingWrite(bytes)) return;   // a stream's write: its burst is already known
         flagIfWorth(channel, t, t.watch.write(clock.getAsLong(), bytes, t.fix.action(), findings.minStallNanos()));
         heldWrite(channel, t);
         selectWaits.wrote(channel);

@@ -12,6 +12,22 @@ import org.junit.jupiter.api.Test;
 class NagleHoldTest {
     private static final int MSS = 1448;
 
+    /** The kernel's working MSS, once it says, is what makes a segment full: a write of it is not held. */
+    @Test
+    void theKernelsMssDecidesWhatIsAFullSegmentFromItsWordOn() {
+        ConnectionModel guessed = established(Profile.LINUX, Models.LOOPBACK_MSS, 0.05);
+        guessed.onWrite(0, 100);
+        assertEquals(32_768, guessed.onWrite(ms(0.001), 32_768).bytesHeld(),
+                "below 65483 B: a partial segment, held behind the first write");
+        ConnectionModel told = established(Profile.LINUX, Models.LOOPBACK_MSS, 0.05);
+        told.onKernelMss(32_768);
+        told.onWrite(0, 100);
+        assertEquals(0, told.onWrite(ms(0.001), 32_768).bytesHeld(), "a full segment of the kernel's MSS leaves");
+        assertEquals(32_768, told.mss());
+        told.onKernelMss(0);
+        assertEquals(32_768, told.mss(), "a kernel that says nothing changes nothing");
+    }
+
     @Test
     void twoLargeWritesHoldTheSecondTailForOneRoundTrip() {
         // 3000 = 1448 + 1448 + 104; the second write's 104 B tail waits behind the first's, which the peer ACKs at

@@ -53,6 +53,52 @@ class ConnectionTest {
         assertFalse(f.callSite().isEmpty(), "and its call site");
     }
 
+    /**
+     * A stream of small writes, then a read: summed after {@value Connection#STREAMING_AFTER} writes, the stream
+     * predicts the stall its writes given one by one predict (writes 1 us apart, a 50 us round trip, the peer's
+     * ACKs delayed). Where an ACK falls between two summed writes, the held bytes, and when the segment they wait
+     * behind left, may differ by what was summed since: {@value Connection#STREAM_SUM_MAX} writes at most.
+     */
+    @Test
+    void aStreamSummedAfterItsFirstWritesPredictsWhatItsWritesOneByOnePredict() {
+        Connection oneByOne = connection();
+        Connection summed = connection();
+        long t = 0;
+        int absorbed = 0;
+        for (int i = 0; i < 2_000; i++, t += 1_000) {
+            oneByOne.write(t, 80, FixAction.NONE);
+            if (summed.absorbStreamingWrite(80)) {
+                absorbed++;
+            } else {
+                summed.write(t, 80, FixAction.NONE);
+            }
+        }
+        assertTrue(absorbed > 1_500, "most of the stream is summed: " + absorbed);
+        assertEquals(oneByOne.burst(), summed.burst(), "every write counted");
+        StallPrediction expected = oneByOne.readStart(t);
+        StallPrediction got = summed.readStart(t);
+        assertEquals(expected.held(), got.held(), got.toString());
+        assertEquals(expected.stall(), got.stall(), got.toString());
+        assertEquals(expected.kind(), got.kind());
+        assertTrue(Math.abs(expected.stallNanos() - got.stallNanos()) <= Connection.STREAM_SUM_MAX * 1_000L,
+                "the same wait, but for when the blocking segment left, a few writes apart: "
+                        + expected.stallNanos() + " one by one, " + got);
+        assertTrue(Math.abs(expected.heldBytes() - got.heldBytes()) <= Connection.STREAM_SUM_MAX * 80,
+                "about the same bytes held: " + expected.heldBytes() + " one by one, " + got);
+    }
+
+    @Test
+    void nothingIsSummedBeforeAStreamOrWhileAReaderWaits() {
+        Connection c = connection();
+        for (int i = 0; i < Connection.STREAMING_AFTER; i++) {
+            assertFalse(c.absorbStreamingWrite(80), "write " + i + " is not yet a stream's");
+            c.write(i * 1_000L, 80, FixAction.NONE);
+        }
+        assertTrue(c.absorbStreamingWrite(80));
+        c.readStart(MS);
+        assertFalse(c.absorbStreamingWrite(80), "a reader waits: each write may be the one it waits for");
+    }
+
     @Test
     void oneWriteThenReadIsNoFinding() {
         Connection c = connection();
