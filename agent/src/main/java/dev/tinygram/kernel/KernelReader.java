@@ -21,12 +21,13 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Asks the kernel about a connection, {@code getsockopt(TCP_INFO)} on its descriptor, and corks it ({@code
- * TCP_CORK}), on Linux with JDK 22 or later. The system calls go through {@code dev.tinygram.ffm}, loaded from the agent's jar into a named
- * module of its own, {@code dev.tinygram.ffm}, in a layer defined here; native access is turned on for that module
- * alone (as {@code --enable-native-access=dev.tinygram.ffm} would), so the JDK prints no warning and the
- * application's own class path keeps its own setting. Used only at the moments that matter (a read that waits
- * for held bytes), never per write.
+ * Asks the kernel about a connection, {@code getsockopt(TCP_INFO)} on its descriptor, and corks it
+ * ({@code TCP_CORK}), on Linux with JDK 22 or later. The system calls go through the classes of package
+ * {@code dev.tinygram.ffm}, loaded from the agent's jar into a named module of their own, {@code dev.tinygram.ffm},
+ * in a layer defined here; native access is turned on for that module alone (as
+ * {@code --enable-native-access=dev.tinygram.ffm} would), so the JDK prints no warning and the application's own
+ * class path keeps its own setting. Used only at the moments that matter (a connection's first sight, a read that
+ * waits for held bytes, a confirmed stall, a channel burst's cork), never per write.
  */
 public final class KernelReader {
     static final String MODULE = "dev.tinygram.ffm";
@@ -35,7 +36,7 @@ public final class KernelReader {
     private static final String SET_CLASS = PACKAGE + ".Setsockopt";
     /** The module's classes in the agent's jar: what its reader lists. */
     static final Set<String> CLASS_FILES = Set.of("dev/tinygram/ffm/Getsockopt.class",
-            "dev/tinygram/ffm/Setsockopt.class");
+            "dev/tinygram/ffm/Setsockopt.class", "dev/tinygram/ffm/Ffm.class");
     /** {@code TCP_CORK}, from include/uapi/linux/tcp.h. */
     static final int TCP_CORK = 3;
 
