@@ -41,8 +41,8 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
     /** Default coalescing delay bound; the README gives the measurement behind it. */
     static final long DEFAULT_MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How the MSS is chosen when not set: what the start-up line says. */
-    static final String AUTO_MSS = "auto (per connection: the kernel's working MSS on JDK 22+, else its interface's"
-            + " MTU less IP, TCP and timestamp headers, 1448 at MTU 1500)";
+    static final String AUTO_MSS = "auto (per connection: the kernel's working MSS off loopback on JDK 22+, else"
+            + " its interface's MTU less IP, TCP and timestamp headers, 1448 at MTU 1500)";
     /** Default {@code minStall}: far above a loopback round trip, below any real path's. */
     static final long DEFAULT_MIN_STALL_NANOS = StallPrediction.DEFAULT_MIN_STALL_NANOS;
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(us|ms)");

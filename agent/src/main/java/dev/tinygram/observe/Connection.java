@@ -254,7 +254,7 @@ public final class Connection {
     public synchronized boolean kernelAtReadStart(TcpInfo info, FixAction action) {
         if (!reading) return false;
         kernelAtRead = info;
-        model.onKernelMss(info.sndMss());
+        if (!endpoint.loopback()) model.onKernelMss(info.sndMss());   // see Tracker.config: not on loopback
         return Finding.contradicts(info, burstNodelay || action.fixed(), true);
     }
 

@@ -442,11 +442,13 @@ public final class Tracker implements EventSink {
 
     /**
      * The model's start: the {@code mss} option, else the kernel's working MSS, else the interface's MTU; the
-     * kernel's round trip where it measured one (not on loopback, whose round trip is known and fixed), else
-     * {@link #firstRttEstimate}.
+     * kernel's round trip where it measured one, else {@link #firstRttEstimate}. Not on loopback: its round trip is
+     * known and fixed, and a new connection's MSS there is bounded by half the peer's first window (32768) until
+     * the window grows, when it becomes the interface's (65483): a stream of 65536 B writes then leaves a 53 B rest
+     * per write, which the model must see to find the stalls it causes.
      */
     private ConnectionModel.Config config(Endpoint endpoint, Role role, long connectNanos, TcpInfo kernel) {
-        boolean kernelMss = kernel != null && kernel.sndMss() > 0;
+        boolean kernelMss = kernel != null && kernel.sndMss() > 0 && !endpoint.loopback();
         int mss = settings.mss() > 0 ? settings.mss()
                 : kernelMss ? (int) kernel.sndMss() : endpoints.mss(endpoint.local());
         long kernelRttMicros = kernel == null ? TcpInfo.ABSENT : kernel.pathRttMicros();

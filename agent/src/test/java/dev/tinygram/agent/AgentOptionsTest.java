@@ -262,8 +262,8 @@ class AgentOptionsTest {
 
     @Test
     void theStartUpLineSaysHowTheMssIsChosen() throws OptionException {
-        assertTrue(AgentOptions.defaults().describe().contains("mss=auto (per connection: the kernel's working MSS on"
-                + " JDK 22+, else its interface's MTU"),
+        assertTrue(AgentOptions.defaults().describe().contains("mss=auto (per connection: the kernel's working MSS off"
+                + " loopback on JDK 22+, else its interface's MTU"),
                 AgentOptions.defaults().describe());
         assertTrue(AgentOptions.parse("mss=1400", new java.util.Properties()).describe().contains("mss=1400,"));
     }

@@ -132,8 +132,14 @@ class ServerPatternsIT {
             List<JsonNode> lines = client.ofKind("write-write-read");
             long occurrences = lines.stream().mapToLong(f -> f.get("occurrences").asLong()).sum();
             long confirmed = lines.stream().mapToLong(f -> f.get("confirmedOccurrences").asLong()).sum();
-            System.out.printf(Locale.ROOT, "JDK %d both ends: client p50 %.2f ms, %d lines, %d occurrences, %d"
-                    + " confirmed%n", jdk.feature(), client.p50Ms, lines.size(), occurrences, confirmed);
+            java.util.regex.Matcher stalls = java.util.regex.Pattern.compile("stalls=(\\d+)").matcher(client.output);
+            int stalled = stalls.find() ? Integer.parseInt(stalls.group(1)) : -1;
+            System.out.printf(Locale.ROOT, "JDK %d both ends: client p50 %.2f ms, %d requests of 30 ms or more, %d"
+                    + " lines, %d occurrences, %d confirmed%n", jdk.feature(), client.p50Ms, stalled, lines.size(),
+                    occurrences, confirmed);
+            // CI once saw none: the server's early ACKs were all prompt (quick-ACK mode, a start under load)
+            org.junit.jupiter.api.Assumptions.assumeTrue(stalled != 0, "the kernel stalled no request this time:"
+                    + " nothing to confirm");
             assertTrue(confirmed >= 1, "the first stalls were real: " + lines);
             assertTrue(confirmed < occurrences, "the later ones were not: " + lines);
             for (JsonNode f : lines) {

@@ -13,7 +13,8 @@ import java.util.Locale;
  * A client we cannot change, run without the agent: it sends each request to a {@link LabServer} as the given
  * pieces, {@code --gap-ms} apart, with Nagle on unless {@code --nodelay}, and reads the server's one-byte answer.
  * The server's answer carries the sum of the bytes it read, which is checked: every byte arrived, in order.
- * Prints {@code RESULT p50_ms=X local=HOST:PORT requests=N}: from the first piece to the answer.
+ * Prints {@code RESULT p50_ms=X local=HOST:PORT requests=N stalls=S}: from the first piece to the answer; S counts
+ * the requests, warm-up included, that took 30 ms or more (a delayed-ACK timer's).
  *
  * <pre>PiecesClient --connect ADDRESS --port P --pieces 4+6 [--gap-ms 0] [--nodelay] [--requests 20] [--warmup 5]</pre>
  */
@@ -37,6 +38,7 @@ public final class PiecesClient {
             byte[] whole = new byte[pieces.totalBytes()];
             byte[] answer = new byte[1];
             List<Double> latencies = new ArrayList<>();
+            int stalls = 0;
             for (int i = 0; i < warmup + requests; i++) {
                 for (int b = 0; b < whole.length; b++) whole[b] = (byte) (i * 31 + b * 7);
                 for (int p = 0, at = 0; p < parts.length; at += parts[p].length, p++) {
@@ -51,12 +53,14 @@ public final class PiecesClient {
                 if (answer[0] != LabServer.checksum(whole)) {
                     throw new IllegalStateException("request " + i + ": the server summed other bytes than were sent");
                 }
-                if (i >= warmup) latencies.add((System.nanoTime() - start) / 1e6);
+                double ms = (System.nanoTime() - start) / 1e6;
+                if (ms >= 30) stalls++;
+                if (i >= warmup) latencies.add(ms);
             }
             Collections.sort(latencies);
-            System.out.printf(Locale.ROOT, "RESULT p50_ms=%.3f local=%s requests=%d%n",
+            System.out.printf(Locale.ROOT, "RESULT p50_ms=%.3f local=%s requests=%d stalls=%d%n",
                     latencies.get(latencies.size() / 2),
-                    s.getLocalAddress().getHostAddress() + ":" + s.getLocalPort(), requests);
+                    s.getLocalAddress().getHostAddress() + ":" + s.getLocalPort(), requests, stalls);
         }
     }
 }
