@@ -128,7 +128,7 @@ public final class Fixer {
         boolean applies = policy.fixes() && policy.appliesTo(f.endpoint);
         boolean coalesce = applies && coalescing != null && f.endpoint.api() == Api.SOCKET;
         boolean cork = applies && coalescing != null && f.endpoint.api() == Api.CHANNEL && corksAvailable();
-        int bound = policy.coalesceBytes() > 0 ? policy.coalesceBytes() : mss;
+        int bound = boundFor(mss);
         dropCork(socket, f);   // a later fixer builds its own, with its own bound and timer
         Coalescer old = f.coalescer();
         boolean keep = coalesce && f.coalescesWith(coalescing, bound);
@@ -155,9 +155,7 @@ public final class Fixer {
                         bound);
             }
         } else if (cork) {
-            f.corkWith(this, new ChannelCork(context.corks(), bound, policy.maxDelayNanos(), coalescing.timer(),
-                    coalescing.stats(), context.clock()));
-            context.notices().corking(f.endpoint);
+            corkFrom(f, bound);
         } else {
             if (coalescing != null) context.notices().coalesceFallback(f.endpoint);
             f.fixedWith(FixAction.NODELAY);
@@ -252,7 +250,7 @@ public final class Fixer {
         if (!f.settledBy(this)) dropCork(socket, f);   // uncorked now, not at its maxDelay
         Coalescer coalescer = f.coalescer();
         if (coalescer == null) return;
-        int bound = policy.coalesceBytes() > 0 ? policy.coalesceBytes() : mss;
+        int bound = boundFor(mss);
         if (coalescing != null && f.coalescesWith(coalescing, bound)) return;
         coalescer.retire(socket);
         f.dropCoalescer(coalescer);
@@ -271,10 +269,19 @@ public final class Fixer {
                 || !policy.appliesTo(f.endpoint)) {
             return;
         }
-        int bound = policy.coalesceBytes() > 0 ? policy.coalesceBytes() : mss;
+        corkFrom(f, boundFor(mss));
+    }
+
+    /** The channel's bursts are corked from now on, with this fixer's timer and {@code bound}. */
+    private void corkFrom(ConnectionFix f, int bound) {
         f.corkWith(this, new ChannelCork(context.corks(), bound, policy.maxDelayNanos(), coalescing.timer(),
                 coalescing.stats(), context.clock()));
         context.notices().corking(f.endpoint);
+    }
+
+    /** What a coalesced burst is bounded by: the {@code coalesceBytes} option, else one MSS. */
+    private int boundFor(int mss) {
+        return policy.coalesceBytes() > 0 ? policy.coalesceBytes() : mss;
     }
 
     /** A channel write of {@code bytes} is about to go to the kernel; {@code burst} as this write makes it. */

@@ -254,8 +254,18 @@ public final class Connection {
     public synchronized boolean kernelAtReadStart(TcpInfo info, FixAction action) {
         if (!reading) return false;
         kernelAtRead = info;
-        if (!endpoint.loopback()) model.onKernelMss(info.sndMss());   // see Tracker.config: not on loopback
+        if (takesKernelMss(endpoint)) model.onKernelMss(info.sndMss());
         return Finding.contradicts(info, burstNodelay || action.fixed(), true);
+    }
+
+    /**
+     * Whether the model takes the kernel's working MSS for this connection, at first sight and at kernel reads:
+     * not on loopback, where a new connection's MSS is bounded by half the peer's first window (32768) until that
+     * window grows and it becomes the interface's (65483); a stream of 65536 B writes then leaves a 53 B rest per
+     * write, which the model must see to find the stalls it causes.
+     */
+    public static boolean takesKernelMss(Endpoint endpoint) {
+        return !endpoint.loopback();
     }
 
     /**

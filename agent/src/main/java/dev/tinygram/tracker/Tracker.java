@@ -349,17 +349,20 @@ public final class Tracker implements EventSink {
      * nothing to fix (scope=flagged) or report.
      */
     private boolean kernelContradicts(Object connection, Tracked t) {
-        KernelReader kernel = settings.kernel().get();
-        if (kernel == null) return false;
-        TcpInfo info = kernel.read(connection);
+        TcpInfo info = askKernel(connection);
         return info != null && t.watch.kernelAtReadStart(info, t.fix.action());
     }
 
     /** A stall was confirmed: the kernel's round trip bounds the model's (one getsockopt, per confirmed stall). */
     private void askKernelAfterStall(Object connection, Tracked t) {
-        KernelReader kernel = settings.kernel().get();
-        TcpInfo info = kernel == null ? null : kernel.read(connection);
+        TcpInfo info = askKernel(connection);
         if (info != null) t.watch.kernelAfterStall(info);
+    }
+
+    /** The kernel's {@code tcp_info} for {@code connection}, or null where it cannot be asked (or did not say). */
+    private TcpInfo askKernel(Object connection) {
+        KernelReader kernel = settings.kernel().get();
+        return kernel == null ? null : kernel.read(connection);
     }
 
     /**
@@ -410,7 +413,7 @@ public final class Tracker implements EventSink {
             throw new IllegalStateException("cannot read the endpoint of a " + socket.getClass().getName(), e);
         }
         Connection watch = new Connection(endpoint, role,
-                new ConnectionModel(config(endpoint, role, connectNanos, firstSight(socket))), callSites);
+                new ConnectionModel(config(endpoint, role, connectNanos, askKernel(socket))), callSites);
         return connections.add(socket, new Tracked(watch, new ConnectionFix(endpoint)));
     }
 
@@ -432,23 +435,13 @@ public final class Tracker implements EventSink {
     }
 
     /**
-     * What the kernel says of a connection as it is first seen (JDK 22+ on Linux): its working MSS and the
-     * handshake's round trip. One getsockopt per connection; null where the kernel is not asked.
-     */
-    private TcpInfo firstSight(Object connection) {
-        KernelReader kernel = settings.kernel().get();
-        return kernel == null ? null : kernel.read(connection);
-    }
-
-    /**
      * The model's start: the {@code mss} option, else the kernel's working MSS, else the interface's MTU; the
-     * kernel's round trip where it measured one, else {@link #firstRttEstimate}. Not on loopback: its round trip is
-     * known and fixed, and a new connection's MSS there is bounded by half the peer's first window (32768) until
-     * the window grows, when it becomes the interface's (65483): a stream of 65536 B writes then leaves a 53 B rest
-     * per write, which the model must see to find the stalls it causes.
+     * kernel's round trip where it measured one, else {@link #firstRttEstimate}. Not on loopback, whose round trip
+     * is known and fixed, and whose first MSS is not its lasting one ({@link Connection#takesKernelMss}). The kernel
+     * is asked once here, at first sight (JDK 22+ on Linux; {@code kernel} is null elsewhere).
      */
     private ConnectionModel.Config config(Endpoint endpoint, Role role, long connectNanos, TcpInfo kernel) {
-        boolean kernelMss = kernel != null && kernel.sndMss() > 0 && !endpoint.loopback();
+        boolean kernelMss = kernel != null && kernel.sndMss() > 0 && Connection.takesKernelMss(endpoint);
         int mss = settings.mss() > 0 ? settings.mss()
                 : kernelMss ? (int) kernel.sndMss() : endpoints.mss(endpoint.local());
         long kernelRttMicros = kernel == null ? TcpInfo.ABSENT : kernel.pathRttMicros();
