@@ -1,8 +1,5 @@
 package dev.tinygram.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-
 import dev.tinygram.hooks.HookTarget;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -10,39 +7,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.TypeResolutionStrategy;
-import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
-import net.bytebuddy.dynamic.scaffold.InstrumentedType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.matcher.LatentMatcher;
-import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
- * Inlines the hook table's advice into the JDK classes being retransformed, and touches nothing else. It does
- * with byte-buddy's {@code ByteBuddy} and {@code Advice} alone what its {@code AgentBuilder} would: the builder
- * adds nothing a fixed list of already-loaded JDK classes needs, and loading and setting it up was most of the
- * agent's start-up. Class format stays as it was (no fields, no methods), as retransformation requires.
+ * Weaves the hook table's bridge calls into the JDK classes being retransformed, and touches nothing else: one ASM
+ * pass per class ({@link HookWeaver} per hooked method), every other method copied as it was. Class format stays as
+ * it was (no field, no method, no local added), as retransformation requires.
  */
 final class HookTransformer implements ClassFileTransformer {
+    /** A JDK newer than this ASM is read as this version and written back as its own (see {@link #readerOf}). */
+    private static final int MAX_TRIES_DOWN = 8;
+
     /** By internal name (slashes), as the JVM passes it. */
     private final Map<String, List<HookTarget>> byType;
-    private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
     private final Map<String, Throwable> errors = new ConcurrentHashMap<>();
-    private final ByteBuddy byteBuddy = new ByteBuddy()
-            .with(TypeValidation.DISABLED)
-            .with(Implementation.Context.Disabled.Factory.INSTANCE)
-            .with(InstrumentedType.Factory.Default.FROZEN)
-            .with(VisibilityBridgeStrategy.Default.NEVER)
-            // advice goes on methods the class declares: no need to analyse the whole hierarchy's methods
-            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
 
     HookTransformer(Map<String, List<HookTarget>> byType) {
         this.byType = byType;
@@ -55,23 +38,76 @@ final class HookTransformer implements ClassFileTransformer {
         if (hooks == null) return null;
         String name = redefined.getName();
         try {
-            ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
-                    ClassFileLocator.ForClassLoader.of(loader));
-            DynamicType.Builder<?> builder = byteBuddy
-                    .redefine(TypeDescription.ForLoadedType.of(redefined), locator)
-                    .ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED);
-            for (HookTarget t : hooks) {
-                builder = builder.visit(advice.computeIfAbsent(t.advice(), Advice::to)
-                        .on(named(t.method()).and(hasDescriptor(t.descriptor()))));
-            }
-            byte[] bytes = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, TypePool.Default.of(locator))
-                    .getBytes();
+            byte[] bytes = weave(classFile, hooks);
             transformed.add(name);
             return bytes;
         } catch (Throwable t) {
             errors.put(name, t);
             return null;   // the class stays as it was; the self-test then finds the hook missing
         }
+    }
+
+    /** The class with every hook of {@code hooks} woven in; fails if one of them is not there to weave. */
+    static byte[] weave(byte[] classFile, List<HookTarget> hooks) {
+        int version = majorVersion(classFile);
+        ClassReader reader = readerOf(classFile);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        Set<HookTarget> woven = ConcurrentHashMap.newKeySet();
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            private String owner;
+
+            @Override
+            public void visit(int v, int access, String name, String signature, String superName,
+                              String[] interfaces) {
+                owner = name;
+                super.visit(version, access, name, signature, superName, interfaces);   // its own, as it came
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+                for (HookTarget t : hooks) {
+                    if (t.method().equals(name) && t.descriptor().equals(descriptor)) {
+                        woven.add(t);
+                        return new HookWeaver(next, owner, access, descriptor, t.weave());
+                    }
+                }
+                return next;
+            }
+        }, ClassReader.EXPAND_FRAMES);
+        if (woven.size() != hooks.size()) {
+            throw new IllegalStateException("not in the class file: " + hooks.stream().filter(h -> !woven.contains(h))
+                    .map(HookTarget::toString).toList());
+        }
+        return writer.toByteArray();
+    }
+
+    /**
+     * A reader of the class, also where the JDK is newer than the ASM inside byte-buddy: the file is then read as the
+     * newest version ASM knows. What is woven uses nothing new, and the self-test proves the result.
+     */
+    private static ClassReader readerOf(byte[] classFile) {
+        try {
+            return new ClassReader(classFile);
+        } catch (IllegalArgumentException newer) {
+            byte[] copy = classFile.clone();
+            int version = majorVersion(classFile);
+            for (int i = 1; i <= MAX_TRIES_DOWN; i++) {
+                copy[6] = (byte) ((version - i) >>> 8);
+                copy[7] = (byte) (version - i);
+                try {
+                    return new ClassReader(copy);
+                } catch (IllegalArgumentException stillNewer) {
+                    // one lower
+                }
+            }
+            throw newer;
+        }
+    }
+
+    private static int majorVersion(byte[] classFile) {
+        return ((classFile[6] & 0xff) << 8) | (classFile[7] & 0xff);
     }
 
     void failed(String what, Throwable t) {

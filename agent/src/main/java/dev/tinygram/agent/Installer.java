@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.jar.asm.Type;
 
 /**
- * Retransforms the JDK classes of the hook table once, inlining each target's advice through {@link
+ * Retransforms the JDK classes of the hook table once, weaving each target's bridge calls in through {@link
  * HookTransformer}. Checks beforehand that every target method exists with its exact descriptor, and records
  * which classes were transformed, so the start-up line can say what took.
  */
@@ -79,7 +79,7 @@ final class Installer {
             Class<?> type = Class.forName(t.type(), false, null);
             for (Method m : type.getDeclaredMethods()) {
                 if (m.getName().equals(t.method())
-                        && new MethodDescription.ForLoadedMethod(m).getDescriptor().equals(t.descriptor())) {
+                        && Type.getMethodDescriptor(m).equals(t.descriptor())) {
                     return type;
                 }
             }

@@ -1,12 +1,15 @@
 package dev.tinygram.bootstrap;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What advice inlined into java.base calls. One static method per {@link EventSink} event, all of the same
- * shape: take the one installed sink, enter the guard, call, leave. The guard is written once ({@link #enter},
+ * What the code woven into java.base calls (the hooks package's table says which method where). One static method
+ * per {@link EventSink} event, all of the same shape: take the one installed sink, enter the guard, call, leave; and
+ * a few adapters that turn what a JDK method returned into an event. The guard is woven nowhere: no method here
+ * throws anything but an IOException the JDK method declares, so woven code needs no handler of its own. The guard is written once ({@link #enter},
  * {@link #failed}): a thread already inside the agent is not observed again (the agent's own socket calls), and
  * any throwable but a declared IOException takes the sink out and tells it so, never reaching the application.
  *
@@ -16,6 +19,10 @@ public final class TinygramBridge {
     private static final AtomicReference<EventSink> SINK = new AtomicReference<>();
 
     private static final ThreadLocal<boolean[]> IN_AGENT = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** When this thread's connect began: woven code has no local of its own to keep it in. */
+    private static final ThreadLocal<long[]> CONNECT_STARTED = ThreadLocal.withInitial(() -> new long[1]);
+    /** {connection, IOException}: a close's flush failure, thrown once the close has closed. */
+    private static final ThreadLocal<Object[]> CLOSE_FAILURE = ThreadLocal.withInitial(() -> new Object[2]);
 
     private TinygramBridge() {}
 
@@ -57,7 +64,40 @@ public final class TinygramBridge {
         }
     }
 
+    /** A connect is starting on this thread. */
+    public static void connecting() {
+        try {
+            CONNECT_STARTED.get()[0] = System.nanoTime();
+        } catch (Throwable t) {
+            failed(SINK.get(), t);
+        }
+    }
+
+    /** A blocking connect returned: connected, in the time since {@link #connecting}. */
+    public static void connected(Object connection) {
+        long took;
+        try {
+            took = System.nanoTime() - CONNECT_STARTED.get()[0];
+        } catch (Throwable t) {
+            failed(SINK.get(), t);
+            return;
+        }
+        opened(connection, took);
+    }
+
+    /** A channel's connect returned; true when it connected at once (blocking, or a quick loopback connect). */
+    public static void connectReturned(boolean connected, Object channel) {
+        if (connected) connected(channel);
+    }
+
+    /** A non-blocking connect finished: no time to tell, it was spent between the application's calls. */
+    public static void finishConnectReturned(boolean connected, Object channel) {
+        if (connected) opened(channel, -1);
+    }
+
+    /** A connection was accepted; null (a non-blocking accept with nothing waiting) is ignored. */
     public static void accepted(Object connection) {
+        if (connection == null) return;
         EventSink s = SINK.get();
         boolean[] guard = enter(s);
         if (guard == null) return;
@@ -68,6 +108,18 @@ public final class TinygramBridge {
         } finally {
             guard[0] = false;
         }
+    }
+
+    /** {@code setOption(SocketOption, value)} returned: only TCP_NODELAY is of interest. */
+    public static void optionSet(Object connection, Object option, Object value) {
+        if (option == StandardSocketOptions.TCP_NODELAY && value instanceof Boolean) {
+            nodelaySet(connection, (Boolean) value);
+        }
+    }
+
+    /** {@code setOption(int, value)} returned: 0x0001 is {@code java.net.SocketOptions.TCP_NODELAY}. */
+    public static void legacyOptionSet(Object connection, int option, Object value) {
+        if (option == 0x0001 && value instanceof Boolean) nodelaySet(connection, (Boolean) value);
     }
 
     public static void nodelaySet(Object connection, boolean on) {
@@ -85,6 +137,7 @@ public final class TinygramBridge {
 
     /** True when the sink took the bytes and the JDK write must be skipped. */
     public static boolean writing(Object socket, byte[] bytes, int offset, int length) throws IOException {
+        if (length <= 0 || bytes == null) return false;   // the JDK's own checks and no-ops go on as ever
         EventSink s = SINK.get();
         boolean[] guard = enter(s);
         if (guard == null) return false;
@@ -128,6 +181,15 @@ public final class TinygramBridge {
         }
     }
 
+    /** A channel write returned what the kernel took, 0 or more. */
+    public static void channelWritten(int written, Object channel) {
+        if (written > 0) written(channel, written);
+    }
+
+    public static void channelWritten(long written, Object channel) {
+        if (written > 0) written(channel, written);
+    }
+
     public static void written(Object channel, long bytes) {
         EventSink s = SINK.get();
         boolean[] guard = enter(s);
@@ -167,6 +229,20 @@ public final class TinygramBridge {
         } finally {
             guard[0] = false;
         }
+    }
+
+    /** A read returned: bytes, 0, or -1 at the end of the stream. */
+    public static void readReturned(int read, Object connection) {
+        readEnded(connection, read);
+    }
+
+    public static void readReturned(long read, Object connection) {
+        readEnded(connection, read);
+    }
+
+    /** A read threw: it ended with nothing read. */
+    public static void readFailed(Object connection) {
+        readEnded(connection, 0);
     }
 
     public static void readEnded(Object connection, long bytes) {
@@ -236,22 +312,45 @@ public final class TinygramBridge {
         }
     }
 
-    /** Returns the IOException the close must throw once it has closed, or null. */
-    public static IOException closing(Object connection) {
+    /**
+     * A close is starting: what is held is flushed first. If that fails, the close must still close, and throw the
+     * failure after ({@link #closed}).
+     */
+    public static void closing(Object connection) {
         EventSink s = SINK.get();
         boolean[] guard = enter(s);
-        if (guard == null) return null;
+        if (guard == null) return;
         try {
-            s.closing(connection);
-            return null;
-        } catch (IOException e) {
-            return e;
+            Object[] failure = CLOSE_FAILURE.get();
+            failure[0] = null;
+            failure[1] = null;
+            try {
+                s.closing(connection);
+            } catch (IOException e) {
+                failure[0] = connection;
+                failure[1] = e;
+            }
         } catch (Throwable t) {
             failed(s, t);
-            return null;
         } finally {
             guard[0] = false;
         }
+    }
+
+    /** The close returned: throws the flush failure {@link #closing} kept for this connection, if any. */
+    public static void closed(Object connection) throws IOException {
+        IOException thrown;
+        try {
+            Object[] failure = CLOSE_FAILURE.get();
+            if (failure[0] != connection || failure[1] == null) return;
+            thrown = (IOException) failure[1];
+            failure[0] = null;
+            failure[1] = null;
+        } catch (Throwable t) {
+            failed(SINK.get(), t);
+            return;
+        }
+        throw thrown;
     }
 
     public static void selecting(Object selector) {
@@ -292,6 +391,7 @@ public final class TinygramBridge {
 
     /** Last line of defence: takes the failing sink out, then lets it stand the agent down. */
     private static void failed(EventSink s, Throwable t) {
+        if (s == null) return;   // nothing installed: nothing to take out, and nothing of the agent's to blame
         SINK.compareAndSet(s, null);
         try {
             s.failed(t);

@@ -7,9 +7,9 @@ package dev.tinygram.hooks;
  * @param type       the JDK class
  * @param method     the method name
  * @param descriptor its JVM descriptor, so an overload or a changed signature never matches by accident
- * @param advice     the advice class inlined into it
+ * @param weave      the bridge calls woven into it
  */
-public record HookTarget(String area, String type, String method, String descriptor, Class<?> advice) {
+public record HookTarget(String area, String type, String method, String descriptor, Weave weave) {
     @Override
     public String toString() {
         return type.substring(type.lastIndexOf('.') + 1) + "." + method + descriptor;

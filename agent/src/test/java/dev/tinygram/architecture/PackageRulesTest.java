@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * cli -> agent -> tracker -> observe -> core
  *                   |   \         \---> conn, kernel
  *                   |    \--> fix -----> core, conn, bootstrap
- *          agent -> hooks -> bootstrap
+ *          agent -> hooks (a table of data: it names the bridge's methods, the woven code calls them)
  *          agent -> report -> observe, fix (its notices), core, conn, kernel
  * </pre>
  * bootstrap, core, conn and kernel depend on nothing of tinygram's; ffm neither, and nothing imports it (the
@@ -92,8 +92,8 @@ class PackageRulesTest {
     }
 
     @Test
-    void hooksTalkOnlyToTheBridge() {
-        only("hooks", JDK, "dev.tinygram.bootstrap..", "net.bytebuddy..").check(main);
+    void hooksAreDataThatImportsNothingOfOurs() {
+        only("hooks", JDK).check(main);
     }
 
     @Test
