@@ -17,7 +17,7 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 
 /**
- * Puts the bridge and its sink type in the bootstrap loader, where advice inlined into java.base can see it, and lets
+ * Puts the bridge and its sink type in the bootstrap loader, where code woven into java.base can see it, and lets
  * java.base read it. Must run before any agent class touches the bridge: class loading is parent-first, so
  * from then on every reference resolves to the bootstrap copy.
  */

@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Reference costs. {@code hooksOff}: the same four {@link TinygramBridge} calls as
  * {@code ObserveBench.writeWriteRead} with no handler installed (every hook null), as after detach or a stand-down
- * with the advice still in place: the fixed cost of the hooks themselves (a volatile read and a null check per
+ * with the woven hooks still in place: the fixed cost of the hooks themselves (a volatile read and a null check per
  * call). {@code nanoTime}: one {@code System.nanoTime()}, the clock the tracker reads once per event.
  *
  * <p>JMH configuration: as {@link ObserveBench} (1 fork, 3 x 1 s warmup, 5 x 1 s measurement, AverageTime, ns,

@@ -15,10 +15,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * mode=observe: the cost of one intercepted call, through the same static {@link TinygramBridge} methods the
- * advice inlined into {@code sun.nio.ch.NioSocketImpl} calls, into a {@code Tracker} built as
+ * code woven into {@code sun.nio.ch.NioSocketImpl} calls, into a {@code Tracker} built as
  * {@code AgentRuntime} builds it (profile=auto, mss from the interface, stackDepth=32, no fix), with a real
  * {@code Findings} sink (no-op logger, no report file). The connection is a real, connected loopback
- * NioSocketImpl, reported to the tracker by {@code TinygramBridge.open} as the connect advice does; nothing is
+ * NioSocketImpl, reported to the tracker by {@code TinygramBridge.open} as the woven connect does; nothing is
  * sent on it (observe only counts), so no syscall is measured.
  *
  * <ul>
@@ -29,7 +29,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code writeRead}: write 100 B, readStart, readEnd(100 B): 3 bridge calls, nothing held, no finding.
  *       The well-behaved request/response case.</li>
  *   <li>{@code heldWriteStack}: that stack walk alone ({@code CallSites.capture}, 32 frames at most).</li>
- *   <li>{@code flushNothingBuffered}: {@code TinygramBridge.flush(conn, BEFORE_READ)}, which the read advice
+ *   <li>{@code flushNothingBuffered}: {@code TinygramBridge.flush(conn, BEFORE_READ)}, which the woven read
  *       calls before every socket read in every mode; outside mode=coalesce no flush hook is installed, so
  *       it returns at once: 1 bridge call.</li>
  * </ul>
@@ -114,7 +114,7 @@ public class ObserveBench extends JmhDefaults {
     }
 
     /**
-     * What the advice at the start of every {@code SocketChannel.write(ByteBuffer)} calls (for mode=coalesce's
+     * What the woven call at the start of every {@code SocketChannel.write(ByteBuffer)} calls (for mode=coalesce's
      * cork, JDK 22+): in mode=observe it must cost next to nothing.
      */
     @Benchmark

@@ -32,7 +32,7 @@ import org.slf4j.helpers.NOPLogger;
 
 /**
  * What the benchmarks share: a real loopback connection and its client-side {@code sun.nio.ch.NioSocketImpl}
- * (the object the agent's advice passes to the bridge), and a {@link Tracker} built the way
+ * (the object the woven code passes to the bridge), and a {@link Tracker} built the way
  * {@code dev.tinygram.agent.AgentRuntime} builds one, installed into {@link TinygramBridge}.
  *
  * <p>Not a JMH state itself: each benchmark class owns one and opens and closes it around its trial.
@@ -156,7 +156,7 @@ final class Rig {
                 });
         new CallSites(STACK_DEPTH).capture();   // as AgentRuntime.install does: the first walk is slow
         tracker.install();
-        // What the connect advice (OpenAdvice on NioSocketImpl.connect) reports for a socket connected under the
+        // What the woven connect (on NioSocketImpl.connect) reports for a socket connected under the
         // agent: the tracker sees the connection from its start, as a fresh one.
         TinygramBridge.opened(impl, -1);
         check("setup");
