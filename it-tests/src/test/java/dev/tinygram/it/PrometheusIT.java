@@ -101,7 +101,7 @@ class PrometheusIT {
             double lostPerSecond = PrometheusServer.value(ask.await(RANK.formatted("10s"), demoSite, v -> true, "any"));
 
             System.out.printf("PrometheusIT on %s: %s predicted %.0f, confirmed %.0f, %.1f ms lost per stall,"
-                            + " %.0f ms lost per second; %.0f connections tracked; alert %s; took %.1f s%n", jdk,
+                            + " ranked at %.0f ms/s (a 10 s rate over a series seconds old); %.0f connections tracked; alert %s; took %.1f s%n", jdk,
                     predicted.path("metric").path("call_site").asText(), PrometheusServer.value(predicted),
                     PrometheusServer.value(confirmed), perStall, lostPerSecond, tracked,
                     alert.path("state").asText(), (System.nanoTime() - started) / 1e9);
