@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * {@code dev.tinygram:type=Agent}: what the agent does and has seen, for jconsole, jcmd or {@code status PID}.
- * Setting {@code Mode} changes the mode live, as attaching again with {@code mode=} does.
+ * Setting {@code Mode} changes the mode live, as attaching again with {@code mode=} does. The registered MBean
+ * ({@link AgentMBean}) also has the {@code CallSites} table, which an MXBean interface cannot declare.
  */
 public interface AgentMXBean {
     String OBJECT_NAME = "dev.tinygram:type=Agent";
@@ -44,7 +45,9 @@ public interface AgentMXBean {
 
     Map<String, Long> getFlushesByCause();
 
+    /** Bounded by the {@code maxCallSites} option, as the {@code CallSites} table ({@link AgentMBean}) is. */
     Map<String, Long> getStallsPredictedByCallSite();
 
+    /** Bounded by the {@code maxCallSites} option, as the {@code CallSites} table ({@link AgentMBean}) is. */
     Map<String, Double> getMillisWaitedByCallSite();
 }

@@ -5,6 +5,7 @@ import dev.tinygram.core.StallPrediction;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.HostPortPattern;
 import dev.tinygram.fix.QuickackScope;
+import dev.tinygram.report.CallSiteTotals;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,14 +31,16 @@ import java.util.regex.Pattern;
  * @param stackDepth frames kept in a finding's stack
  * @param fix        what the fix modes act on
  * @param minStallNanos the least a hold must cost over writing once to be reported, for every kind
+ * @param maxCallSites  call sites with a row of their own in the JMX view (so in Prometheus); the rest are summed
+ *                      under {@code other}
  */
 public record AgentOptions(Mode mode, Path report, String logLevel, Profile profile, int mss, int stackDepth,
-                           FixPolicy fix, long minStallNanos) {
+                           FixPolicy fix, long minStallNanos, int maxCallSites) {
 
     static final String PROPERTY_PREFIX = "tinygram.";
     static final Set<String> LOG_LEVELS = Set.of("off", "error", "warn", "info", "debug", "trace");
     static final List<String> KEYS = List.of("mode", "report", "log", "profile", "mss", "stackDepth", "scope",
-            "include", "exclude", "maxDelay", "coalesceBytes", "minStall", "quickack");
+            "include", "exclude", "maxDelay", "coalesceBytes", "minStall", "quickack", "maxCallSites");
     /** Default coalescing delay bound; the README gives the measurement behind it. */
     static final long DEFAULT_MAX_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How the MSS is chosen when not set: what the start-up line says. */
@@ -45,6 +48,9 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
             + " its interface's MTU less IP, TCP and timestamp headers, 1448 at MTU 1500)";
     /** Default {@code minStall}: far above a loopback round trip, below any real path's. */
     static final long DEFAULT_MIN_STALL_NANOS = StallPrediction.DEFAULT_MIN_STALL_NANOS;
+    static final int DEFAULT_MAX_CALL_SITES = CallSiteTotals.DEFAULT_MAX_CALL_SITES;
+    /** More rows than a dashboard can show; each is a handful of series per JVM in a monitoring system. */
+    static final int MAX_CALL_SITES_LIMIT = 10_000;
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(us|ms)");
 
     public static AgentOptions defaults() throws OptionException {
@@ -98,7 +104,8 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
             return new AgentOptions(mode, values.containsKey("report") ? Path.of(nonEmpty("report")) : null,
                     choice("log", "info", LOG_LEVELS.toArray(new String[0])), profile(),
                     number("mss", 0, 88, 65535), number("stackDepth", 32, 1, 1024), fix,
-                    duration("minStall", DEFAULT_MIN_STALL_NANOS, 0));
+                    duration("minStall", DEFAULT_MIN_STALL_NANOS, 0),
+                    number("maxCallSites", DEFAULT_MAX_CALL_SITES, 1, MAX_CALL_SITES_LIMIT));
         }
 
         private Mode mode() throws OptionException {
@@ -177,7 +184,8 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
         FixPolicy newFix = new FixPolicy(newMode == Mode.NODELAY || newMode == Mode.COALESCE,
                 newMode == Mode.COALESCE, fix.flaggedOnly(), fix.include(), fix.exclude(), fix.maxDelayNanos(),
                 fix.coalesceBytes(), fix.quickack());
-        return new AgentOptions(newMode, report, logLevel, profile, mss, stackDepth, newFix, minStallNanos);
+        return new AgentOptions(newMode, report, logLevel, profile, mss, stackDepth, newFix, minStallNanos,
+                maxCallSites);
     }
 
     /** The options as the start-up line shows them. */
@@ -189,6 +197,7 @@ public record AgentOptions(Mode mode, Path report, String logLevel, Profile prof
                 + (fix.quickack() != QuickackScope.OFF ? ", quickack=" + fix.quickack().label() : "");
         return "mode=" + mode.label() + fixes + ", profile=" + profile.name() + ", mss=" + (mss == 0 ? AUTO_MSS : mss)
                 + ", minStall=" + TimeUnit.NANOSECONDS.toMicros(minStallNanos) + "us"
+                + (maxCallSites == DEFAULT_MAX_CALL_SITES ? "" : ", maxCallSites=" + maxCallSites)
                 + ", report=" + (report == null ? "none" : report) + ", log=" + logLevel;
     }
 }

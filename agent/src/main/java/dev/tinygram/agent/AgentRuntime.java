@@ -96,6 +96,7 @@ final class AgentRuntime {
         base.findings().setReport(openReport(base, options));
         base.findings().setMode(options.mode().label());
         base.findings().setMinStallNanos(options.minStallNanos());
+        base.findings().setMaxCallSites(options.maxCallSites());
         CallSites callSites = new CallSites(options.stackDepth());
         Fixer.Context context = new Fixer.Context(base.notices(), callSites::capture, System::nanoTime,
                 base.streams(), base.quickack(), new Remembered(), base.corks());
@@ -149,6 +150,7 @@ final class AgentRuntime {
         if (!Objects.equals(was.report(), options.report())) base.findings().setReport(openReport(base, options));
         base.findings().setMode(options.mode().label());
         base.findings().setMinStallNanos(options.minStallNanos());
+        base.findings().setMaxCallSites(options.maxCallSites());
         Coalescing oldKit = before.coalescing();
         Fixer fixer = before.tracker().fixer().next(options.fix(), coalescingFor(base, options, oldKit));
         base.sayIfQuickackUnsupported(options);
@@ -280,7 +282,10 @@ final class AgentRuntime {
             try {
                 ObjectName name = new ObjectName(AgentMXBean.OBJECT_NAME);
                 var server = ManagementFactory.getPlatformMBeanServer();
-                if (!server.isRegistered(name)) server.registerMBean(new AgentView(), name);
+                if (!server.isRegistered(name)) {
+                    AgentView view = new AgentView();
+                    server.registerMBean(new AgentMBean(view, view::callSiteTotals), name);
+                }
             } catch (Exception e) {
                 base.log().warn("cannot register the {} MBean ({}); JMX and status will not see tinygram",
                         AgentMXBean.OBJECT_NAME, e.toString());

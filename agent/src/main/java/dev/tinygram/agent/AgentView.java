@@ -1,9 +1,11 @@
 package dev.tinygram.agent;
 
 import dev.tinygram.fix.CoalesceStats;
+import dev.tinygram.report.CallSiteTotals;
 import dev.tinygram.report.Findings;
 import dev.tinygram.tracker.Tracker;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -128,5 +130,10 @@ final class AgentView implements AgentMXBean {
     @Override
     public Map<String, Double> getMillisWaitedByCallSite() {
         return findings().millisWaitedByCallSite();
+    }
+
+    /** The rows of the {@code CallSites} table that {@link AgentMBean} adds. */
+    List<CallSiteTotals> callSiteTotals() {
+        return findings().totalsByCallSite();
     }
 }

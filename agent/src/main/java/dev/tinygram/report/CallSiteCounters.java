@@ -2,11 +2,13 @@ package dev.tinygram.report;
 
 import dev.tinygram.observe.Finding;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters per call site, across connections: what the JMX view, the summary and the throttled log read. */
@@ -27,6 +29,17 @@ final class CallSiteCounters {
         final LongAdder contradicted = new LongAdder();
         /** Measured waits of the predicted stalls, beyond the path's round trip (which no fix can save). */
         final LongAdder lostNanos = new LongAdder();
+        /**
+         * Its place in the bounded view: the order of its first reported finding, or -1 before one. Only a
+         * reported finding takes a place, so holds too cheap to report (or the kernel contradicted) never push a
+         * real stall's call site into {@code other}.
+         */
+        final AtomicLong place = new AtomicLong(-1);
+
+        CallSiteTotals totals(String name) {
+            return new CallSiteTotals(name, predicted.sum(), notPredicted.sum(), confirmed.sum(), avoided.sum(),
+                    lostNanos.sum() / 1e6);
+        }
     }
 
     /** Totals over every call site. */
@@ -34,6 +47,7 @@ final class CallSiteCounters {
                   long contradicted) {}
 
     private final Map<String, Site> bySite = new ConcurrentHashMap<>();
+    private final AtomicLong places = new AtomicLong();
 
     /** Counts a finding, and as predicted if it is {@code reported}; returns its site's counters. */
     Site count(Finding f, boolean reported) {
@@ -41,6 +55,7 @@ final class CallSiteCounters {
         site.occurrences.increment();
         if (f.kernelContradicts()) site.contradicted.increment();
         if (!reported) return site;
+        if (site.place.get() < 0) site.place.compareAndSet(-1, places.getAndIncrement());
         (f.outcome().predicted() ? site.predicted : site.notPredicted).increment();
         if (f.outcome().confirmed()) site.confirmed.increment();
         if (f.action().fixed()) site.avoided.increment();
@@ -66,15 +81,40 @@ final class CallSiteCounters {
         return new Totals(occurrences, predicted, notPredicted, confirmed, avoided, contradicted);
     }
 
-    Map<String, Long> predictedByCallSite() {
+    /**
+     * The call sites with a reported finding, at most {@code max} of them in the order of their first, then one
+     * {@link CallSiteTotals#OTHER} row summing the rest. A call site keeps its row for the JVM's life (while
+     * {@code max} stays), so each row's counts only grow: what a monitoring system needs from a counter.
+     */
+    List<CallSiteTotals> bounded(int max) {
+        List<Map.Entry<String, Site>> placed = new ArrayList<>();
+        for (Map.Entry<String, Site> e : bySite.entrySet()) {
+            if (e.getValue().place.get() >= 0) placed.add(e);
+        }
+        placed.sort(Comparator.comparingLong(e -> e.getValue().place.get()));
+        List<CallSiteTotals> rows = new ArrayList<>();
+        CallSiteTotals other = null;
+        for (Map.Entry<String, Site> e : placed) {
+            if (rows.size() < max) {
+                rows.add(e.getValue().totals(e.getKey()));
+            } else {
+                CallSiteTotals t = e.getValue().totals(CallSiteTotals.OTHER);
+                other = other == null ? t : other.plus(t);
+            }
+        }
+        if (other != null) rows.add(other);
+        return rows;
+    }
+
+    Map<String, Long> predictedByCallSite(int max) {
         Map<String, Long> m = new TreeMap<>();
-        bySite.forEach((site, s) -> m.put(site, s.predicted.sum()));
+        for (CallSiteTotals t : bounded(max)) m.put(t.callSite(), t.stallsPredicted());
         return m;
     }
 
-    Map<String, Double> millisWaitedByCallSite() {
+    Map<String, Double> millisWaitedByCallSite(int max) {
         Map<String, Double> m = new TreeMap<>();
-        bySite.forEach((site, s) -> m.put(site, s.lostNanos.sum() / 1e6));
+        for (CallSiteTotals t : bounded(max)) m.put(t.callSite(), t.waitMs());
         return m;
     }
 

@@ -34,6 +34,8 @@ public final class Findings implements FindingSink {
     private volatile String mode;
     /** The {@code minStall} option: holds that cost less are counted, not reported. */
     private volatile long minStallNanos = StallPrediction.DEFAULT_MIN_STALL_NANOS;
+    /** The {@code maxCallSites} option: call sites with a row of their own in the JMX view. */
+    private volatile int maxCallSites = CallSiteTotals.DEFAULT_MAX_CALL_SITES;
 
 
     public Findings(Logger log, ReportFile report, String mode, LongSupplier clock) {
@@ -96,6 +98,11 @@ public final class Findings implements FindingSink {
         this.minStallNanos = nanos;
     }
 
+    /** The {@code maxCallSites} option changed (or was first set): the JMX view is bounded by it from now on. */
+    public void setMaxCallSites(int max) {
+        this.maxCallSites = max;
+    }
+
     @Override
     public long minStallNanos() {
         return minStallNanos;
@@ -151,14 +158,22 @@ public final class Findings implements FindingSink {
         return counters.totals().avoided();
     }
 
-    /** Predicted stalls per call site. */
-    public Map<String, Long> predictedByCallSite() {
-        return counters.predictedByCallSite();
+    /**
+     * Totals per call site with a reported stall, for monitoring: at most {@code maxCallSites} rows, in the order
+     * of their first stall, then an {@code other} row summing the rest (see {@link CallSiteCounters#bounded}).
+     */
+    public List<CallSiteTotals> totalsByCallSite() {
+        return counters.bounded(maxCallSites);
     }
 
-    /** Milliseconds spent waiting in predicted stalls, per call site. */
+    /** Predicted stalls per call site, bounded as {@link #totalsByCallSite} is. */
+    public Map<String, Long> predictedByCallSite() {
+        return counters.predictedByCallSite(maxCallSites);
+    }
+
+    /** Milliseconds spent waiting in reported stalls, per call site, bounded as {@link #totalsByCallSite} is. */
     public Map<String, Double> millisWaitedByCallSite() {
-        return counters.millisWaitedByCallSite();
+        return counters.millisWaitedByCallSite(maxCallSites);
     }
 
     /** One line per call site: occurrences, predicted, confirmed, time lost. */

@@ -173,6 +173,26 @@ class AgentOptionsTest {
     }
 
     @Test
+    void maxCallSitesDefaultsTo50AndIsFrom1To10000() throws OptionException {
+        assertEquals(50, AgentOptions.defaults().maxCallSites());
+        assertFalse(AgentOptions.defaults().describe().contains("maxCallSites"), "the default is not shown");
+        assertEquals(1, parse("maxCallSites=1").maxCallSites());
+        assertEquals(10000, parse("maxCallSites=10000").maxCallSites());
+        assertTrue(parse("maxCallSites=7").describe().contains(", maxCallSites=7,"), parse("maxCallSites=7").describe());
+        assertEquals(7, parse("maxCallSites=7").withMode(Mode.NODELAY).maxCallSites(), "kept across a mode change");
+        assertEquals(3, AgentOptions.parse("maxCallSites=7", props("tinygram.maxCallSites", "3")).maxCallSites());
+    }
+
+    @Test
+    void maxCallSitesOutsideBoundsIsBad() {
+        assertBadValue("maxCallSites=0", "maxCallSites", "0");
+        assertBadValue("maxCallSites=10001", "maxCallSites", "10001");
+        assertBadValue("maxCallSites=-5", "maxCallSites", "-5");
+        assertBadValue("maxCallSites=lots", "maxCallSites", "lots");
+        assertTrue(error("maxCallSites=0").endsWith("expected a whole number from 1 to 10000"), error("maxCallSites=0"));
+    }
+
+    @Test
     void maxDelayOutsideBoundsOrUnitIsBad() {
         assertBadValue("maxDelay=10us", "maxDelay", "10us");
         assertBadValue("maxDelay=49us", "maxDelay", "49us");

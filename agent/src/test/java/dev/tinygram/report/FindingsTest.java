@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,10 +63,48 @@ class FindingsTest {
         assertEquals(1, f.stallsConfirmed());
         assertEquals(1, f.stallsAvoided());
         assertEquals(2L, f.predictedByCallSite().get("A.run(A.java:1)"));
-        assertEquals(0L, f.predictedByCallSite().get("B.run(B.java:2)"));
+        assertNull(f.predictedByCallSite().get("B.run(B.java:2)"), "nothing reported there: no place in the view");
         assertEquals(40.0, f.millisWaitedByCallSite().get("A.run(A.java:1)"), 0.001, "beyond the 1 ms round trip");
         assertTrue(f.summary().get(0).contains("2 stalls predicted, 1 confirmed, 1 avoided by mode=observe"),
                 f.summary().toString());
+    }
+
+    /**
+     * The per-call-site view that JMX, and through it Prometheus, reads is bounded: the first call sites to stall
+     * keep rows of their own for good, later ones are summed under {@code other}, so no row ever shrinks and the
+     * rows always add up to the totals.
+     */
+    @Test
+    void theCallSiteViewKeepsTheFirstMaxCallSitesAndSumsTheRestUnderOther() {
+        Findings f = findings(null);
+        f.setMaxCallSites(2);
+        f.record(finding(endpoint(1), "Quiet.run(Quiet.java:9)", false, FixAction.NONE, 1));
+        for (int site = 1; site <= 5; site++) {
+            for (int n = 0; n < site; n++) {
+                f.record(finding(endpoint(site), "S" + site + ".run(S.java:" + site + ")", true, FixAction.NONE, 41));
+            }
+        }
+        f.record(finding(endpoint(1), "S1.run(S.java:1)", true, FixAction.NONE, 41));
+        List<CallSiteTotals> rows = f.totalsByCallSite();
+        assertEquals(List.of("S1.run(S.java:1)", "S2.run(S.java:2)", CallSiteTotals.OTHER),
+                rows.stream().map(CallSiteTotals::callSite).toList(),
+                "the first two to stall, then other; a call site with nothing reported takes no place");
+        assertEquals(2, rows.get(0).stallsPredicted(), "a later stall at a placed call site stays in its row");
+        assertEquals(2, rows.get(1).stallsPredicted());
+        CallSiteTotals other = rows.get(2);
+        assertEquals(3 + 4 + 5, other.stallsPredicted());
+        assertEquals(3 + 4 + 5, other.stallsConfirmed());
+        assertEquals((3 + 4 + 5) * 40.0, other.waitMs(), 0.001);
+        assertEquals(f.stallsPredicted(), rows.stream().mapToLong(CallSiteTotals::stallsPredicted).sum());
+        assertEquals(f.stallsConfirmed(), rows.stream().mapToLong(CallSiteTotals::stallsConfirmed).sum());
+        assertEquals(Set.of("S1.run(S.java:1)", "S2.run(S.java:2)", CallSiteTotals.OTHER),
+                f.predictedByCallSite().keySet(), "the JMX maps are bounded the same way");
+        assertEquals(f.millisWaitedByCallSite().keySet(), f.predictedByCallSite().keySet());
+
+        assertTrue(f.summary().stream().noneMatch(l -> l.contains(CallSiteTotals.OTHER)), f.summary().toString());
+        f.setMaxCallSites(CallSiteTotals.DEFAULT_MAX_CALL_SITES);
+        assertEquals(5, f.totalsByCallSite().size(), "a larger bound gives each its row back, and no other");
+        assertEquals(5, f.summary().size(), "the exit summary names every call site with a stall: " + f.summary());
     }
 
     @Test
