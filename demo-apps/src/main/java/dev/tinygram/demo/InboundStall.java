@@ -45,12 +45,13 @@ final class InboundStall implements Demo {
         Map<String, Options.Kind> m = new LinkedHashMap<>();
         m.put("--requests", Options.Kind.INT);
         m.put("--warmup", Options.Kind.INT);
+        m.put("--quiet", Options.Kind.FLAG);   // as every demo takes: the tour passes it; this one prints only RESULT
         return m;
     }
 
     @Override
     public String synopsis() {
-        return "[--requests N] [--warmup N]";
+        return "[--requests N] [--warmup N] [--quiet]";
     }
 
     @Override

@@ -10,23 +10,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * Runs every demo (except wwr-client-nodelay) in child JVMs: without the agent, with it observing
  * ({@code -javaagent:<agent>=report=<file>}), and with it fixing (mode=coalesce, or the demo's own fix:
- * quickack=flagged for inbound-stall), and prints a side-by-side table.
+ * quickack=flagged for inbound-stall), and prints a side-by-side table. Then, for each stalling demo, the one
+ * line the agent logged that names the call site and the fix: what tinygram is for. A demo the running JDK is too
+ * old for (virtual-threads on 17) runs on the newest JDK new enough installed beside it, if there is one.
  */
 final class Tour implements Demo {
     static final int DEFAULT_TIMEOUT_S = 60;
     private static final Pattern WWR_FINDING =
             Pattern.compile("\"kind\"\\s*:\\s*\"(inbound-)?write-write-read\"");
 
-    /** One tour entry: a demo plus its arguments, whether it is expected to stall, and the agent's fix for it. */
-    record Child(String demo, List<String> args, boolean stalls, boolean requestResponse, String fix) {
+    /**
+     * One tour entry: a demo plus its arguments, whether it is expected to stall, the agent's fix for it, how the
+     * finding line to show starts (null for a demo that does not stall), and the oldest JDK that runs it.
+     */
+    record Child(String demo, List<String> args, boolean stalls, boolean requestResponse, String fix,
+                 String finding, int jdk) {
         Child(String demo, List<String> args, boolean stalls, boolean requestResponse) {
-            this(demo, args, stalls, requestResponse, "mode=coalesce");
+            this(demo, args, stalls, requestResponse, "mode=coalesce", stalls ? FindingLine.OUTBOUND : null, 17);
         }
 
         String label() {
@@ -40,10 +47,19 @@ final class Tour implements Demo {
             new Child("nio-client", List.of("--blocking"), true, true),
             new Child("nio-client", List.of("--nonblocking"), true, true),
             new Child("tls-client", List.of(), true, true),
-            new Child("virtual-threads", List.of(), true, true),
-            new Child("inbound-stall", List.of(), true, true, "quickack=flagged"),
+            new Child("virtual-threads", List.of(), true, true, "mode=coalesce", FindingLine.OUTBOUND,
+                    VirtualThreads.FIRST_JDK),
+            // the client JVM splits its requests; this side's delayed ACK holds them, and this side fixes it
+            new Child("inbound-stall", List.of(), true, true, "quickack=flagged", FindingLine.INBOUND, 17),
             new Child("bulk-stream", List.of(), false, false),
             new Child("interactive", List.of(), false, true));
+
+    /** The JDK a child runs on: this JVM's, or a newer one beside it; null java when none is new enough. */
+    record ChildJdk(String java, int feature) {
+        boolean found() {
+            return java != null;
+        }
+    }
 
     /** Outcome of one child JVM. {@code findings} is null when there was no report file. */
     /** Each demo runs without the agent, with it observing, and with it fixing. */
@@ -51,6 +67,9 @@ final class Tour implements Demo {
     private static final String[] RUN_AGENT_ARGS = {"", "", "mode=coalesce"};
 
     record Run(int exit, boolean timedOut, Map<String, String> result, Integer findings, List<String> stderr) {
+        /** A run the tour did not start: no JDK could run the demo. */
+        static final Run NOT_RUN = new Run(0, false, Map.of("skipped", "true"), null, List.of());
+
         boolean failed() {
             return timedOut || exit != 0 || result.isEmpty();
         }
@@ -63,7 +82,8 @@ final class Tour implements Demo {
 
     @Override
     public String description() {
-        return "run all demos in child JVMs without and with the agent (observe mode), print a table";
+        return "run all demos in child JVMs without the agent, observing and fixing; print a table and each"
+                + " stalling demo's finding";
     }
 
     @Override
@@ -125,27 +145,43 @@ final class Tour implements Demo {
             return 2;
         }
         String java = javaBinary();
+        int here = Runtime.version().feature();
         List<String> launch = launch(self);
         if (!o.quiet()) {
-            out.println("tour: JDK " + Runtime.version().feature() + " (" + java + "), agent " + agent);
+            out.println("tour: JDK " + here + " (" + java + "), agent " + agent);
+        }
+        List<ChildJdk> jdks = new ArrayList<>();
+        int toRun = 0;
+        for (Child c : CHILDREN) {
+            ChildJdk jdk = jdkFor(c, java, here);
+            jdks.add(jdk);
+            if (jdk.found()) {
+                toRun += RUN_LABELS.length;
+            }
+            if (jdk.feature() != here) {
+                // said even with --quiet: which JDK ran a row, or why it did not run, is part of the result
+                out.println(otherJdkLine(c, jdk, here, Path.of(System.getProperty("java.home")).toAbsolutePath()));
+            }
         }
 
         List<Run[]> runs = new ArrayList<>();
         int n = 0;
-        for (Child c : CHILDREN) {
-            List<String> args = new ArrayList<>(c.args());
-            if (c.requestResponse()) {
-                args.addAll(passThrough);
-            }
+        for (int i = 0; i < CHILDREN.size(); i++) {
+            Child c = CHILDREN.get(i);
+            ChildJdk jdk = jdks.get(i);
+            List<String> args = childArgs(c, passThrough);
             Run[] pair = new Run[RUN_LABELS.length];
             for (int run = 0; run < RUN_LABELS.length; run++) {
+                if (!jdk.found()) {
+                    pair[run] = Run.NOT_RUN;
+                    continue;
+                }
                 n++;
                 if (!o.quiet()) {
-                    err.println("tour: [" + n + "/" + CHILDREN.size() * RUN_LABELS.length + "] " + c.label() + " ("
-                            + RUN_LABELS[run] + ")");
+                    err.println("tour: [" + n + "/" + toRun + "] " + c.label() + " (" + RUN_LABELS[run] + ")");
                 }
                 String agentArgs = run == 2 ? c.fix() : RUN_AGENT_ARGS[run];
-                pair[run] = runChild(java, launch, c.demo(), args, run == 0 ? null : agent, agentArgs, timeout);
+                pair[run] = runChild(jdk.java(), launch, c.demo(), args, run == 0 ? null : agent, agentArgs, timeout);
             }
             runs.add(pair);
         }
@@ -170,12 +206,15 @@ final class Tour implements Demo {
                 findingsTotal += with.findings();
             }
             Run fixed = runs.get(i)[2];
-            rows.add(new String[] {c.label(), cell(without), cell(with),
+            int feature = jdks.get(i).feature();
+            rows.add(new String[] {c.label() + (feature == here || !jdks.get(i).found() ? "" : " (JDK " + feature + ")"),
+                    cell(without), cell(with),
                     with.findings() == null ? "-" : String.valueOf(with.findings()),
                     c.stalls() ? "stall" : "no stall",
                     cell(fixed) + (c.fix().equals("mode=coalesce") ? "" : " (" + c.fix() + ")")});
         }
         printTable(out, rows);
+        int findingLines = printFindingLines(out, runs, jdks);
         for (int i = 0; i < CHILDREN.size(); i++) {
             for (int w = 0; w < RUN_LABELS.length; w++) {
                 Run r = runs.get(i)[w];
@@ -189,12 +228,70 @@ final class Tour implements Demo {
                 }
             }
         }
+        ChildJdk virtualThreads = jdks.get(CHILDREN.indexOf(virtualThreadsChild()));
         out.println(new Result(name())
-                .put("runs", CHILDREN.size() * RUN_LABELS.length)
+                .put("runs", toRun)
                 .put("failed_runs", failedRuns)
                 .put("findings", anyFindings ? String.valueOf(findingsTotal) : "-")
-                .put("jdk", Runtime.version().feature()));
+                .put("finding_lines", findingLines)
+                .put("jdk", here)
+                .put("virtual_threads_jdk", virtualThreads.found() ? String.valueOf(virtualThreads.feature()) : "none"));
         return failedRuns == 0 ? 0 : 1;
+    }
+
+    /** What the tour passes to {@code c}'s demo, before the {@code --quiet} that {@link #runChild} adds. */
+    static List<String> childArgs(Child c, List<String> passThrough) {
+        List<String> args = new ArrayList<>(c.args());
+        if (c.requestResponse()) {
+            args.addAll(passThrough);
+        }
+        return args;
+    }
+
+    private static Child virtualThreadsChild() {
+        return CHILDREN.stream().filter(c -> c.demo().equals("virtual-threads")).findFirst().orElseThrow();
+    }
+
+    /** This JVM's java if it is new enough for {@code c}, else the newest JDK new enough beside it, if any. */
+    static ChildJdk jdkFor(Child c, String java, int here) {
+        if (here >= c.jdk()) {
+            return new ChildJdk(java, here);
+        }
+        Optional<JdkBeside.Jdk> beside = JdkBeside.newest(Path.of(System.getProperty("java.home")), c.jdk());
+        return beside.map(j -> new ChildJdk(j.java(), j.feature())).orElse(new ChildJdk(null, -1));
+    }
+
+    /** The one line saying which JDK runs {@code c} in place of this one, or that none was found beside it. */
+    static String otherJdkLine(Child c, ChildJdk jdk, int here, Path javaHome) {
+        return "tour: " + c.label() + " needs JDK " + c.jdk() + "+: " + (jdk.found()
+                ? "it runs on JDK " + jdk.feature() + " (" + jdk.java() + "), found beside this JDK " + here
+                : "skipped, no JDK " + c.jdk() + "+ is installed beside this JDK " + here + " (in "
+                        + javaHome.getParent() + ")");
+    }
+
+    /**
+     * Under the table, what the agent said when observing each stalling demo: a finding of the kind the tour
+     * fixes, naming the call site and the fix. Returns how many stalling demos had one.
+     */
+    private static int printFindingLines(PrintStream out, List<Run[]> runs, List<ChildJdk> jdks) {
+        out.println();
+        out.println("What tinygram said, observing each stalling demo (a finding: the call site, and the fix):");
+        int found = 0;
+        for (int i = 0; i < CHILDREN.size(); i++) {
+            Child c = CHILDREN.get(i);
+            if (c.finding() == null) {
+                continue;
+            }
+            String line = FindingLine.pick(runs.get(i)[1].stderr(), c.finding());
+            if (line != null) {
+                found++;
+            }
+            out.println("  " + c.label() + ":");
+            out.println("    " + (line != null ? line
+                    : !jdks.get(i).found() ? "not run: it needs JDK " + c.jdk() + "+"
+                    : "no finding line in the agent's output"));
+        }
+        return found;
     }
 
     private static String cell(Run r) {

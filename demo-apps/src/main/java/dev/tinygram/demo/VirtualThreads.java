@@ -20,6 +20,8 @@ import java.util.concurrent.Future;
  * virtual-thread executor is looked up with a MethodHandle; on JDK &lt; 21 the demo is skipped.
  */
 final class VirtualThreads extends RequestResponseDemo {
+    /** The first JDK with virtual threads; the tour runs this demo on one at least this new. */
+    static final int FIRST_JDK = 21;
     static final int DEFAULT_CLIENTS = 50;
     static final int DEFAULT_REQUESTS_PER_CLIENT = 10;
 
@@ -53,7 +55,7 @@ final class VirtualThreads extends RequestResponseDemo {
 
     /** {@code Executors.newVirtualThreadPerTaskExecutor()}, or null when the JDK has no virtual threads. */
     static ExecutorService newVirtualThreadExecutor() throws ReflectiveOperationException {
-        if (Runtime.version().feature() < 21) {
+        if (Runtime.version().feature() < FIRST_JDK) {
             return null;
         }
         MethodHandle h = MethodHandles.publicLookup().findStatic(java.util.concurrent.Executors.class,

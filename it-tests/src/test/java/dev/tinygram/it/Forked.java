@@ -60,13 +60,18 @@ public final class Forked {
     }
 
     public static Run run(List<String> command) throws Exception {
+        return run(command, TIMEOUT_SECONDS);
+    }
+
+    /** As {@link #run(List)}, for a child that runs children of its own (the tour) and needs longer. */
+    public static Run run(List<String> command, long timeoutSeconds) throws Exception {
         Path out = Files.createTempFile("tinygram-it-", ".out");
         Path err = Files.createTempFile("tinygram-it-", ".err");
         try {
             Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
-                throw new AssertionError("timed out after " + TIMEOUT_SECONDS + " s: " + command + "\n"
+                throw new AssertionError("timed out after " + timeoutSeconds + " s: " + command + "\n"
                         + Files.readString(err));
             }
             return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),

@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tinygram.it.classfile.ClassFile;
+import dev.tinygram.it.classfile.EntryGuard;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -20,10 +26,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shipped agent jar: its manifest, and that everything it bundles is relocated under dev/tinygram/ so it cannot
- * clash with an application's own byte-buddy, slf4j or weak-lock-free.
+ * The shipped agent jar: its manifest, that its entry classes are safe on a JVM older than tinygram's floor, and
+ * that everything it bundles is relocated under dev/tinygram/ so it cannot clash with an application's own
+ * byte-buddy, slf4j or weak-lock-free.
  */
 class JarContentsIT {
+    /** Java 8's class-file version: what the oldest JVM still widely run can load. */
+    private static final int JAVA_8 = 52;
+    private static final List<String> ENTRY_ATTRIBUTES = List.of("Premain-Class", "Agent-Class", "Main-Class");
+    private static final EntryGuard.Gate VERSION_CHECK = new EntryGuard.Gate("dev/tinygram/agent/JavaFloor", "refusal");
+    private static final String FIXTURES = "dev/tinygram/it/entryfixture/";
     private static final String SHADED = "dev/tinygram/shaded/";
     private static final String[] UNRELOCATED = {"net/bytebuddy/", "org/slf4j/", "com/blogspot/"};
     private static final String SLF4J_PROVIDER_SERVICE =
@@ -56,6 +68,42 @@ class JarContentsIT {
         for (String cls : List.of("dev/tinygram/agent/TinygramAgent.class", "dev/tinygram/cli/Main.class")) {
             assertTrue(names.contains(cls), cls + " is named in the manifest but missing");
         }
+    }
+
+    /**
+     * No JDK older than 17 can be installed here, so the jar says it: a Java 8 or 11 JVM can load each entry class
+     * (class-file version 52), and must not meet a class compiled for 17 before the entry has checked the version.
+     */
+    @Test
+    void entryClassesAreJava8ClassFiles() throws IOException {
+        for (String entry : entryClasses()) {
+            assertEquals(JAVA_8, jarClass(entry).major, entry + ": an old JVM cannot load a newer class file, and exits");
+        }
+    }
+
+    @Test
+    void entryClassesReachNewerCodeOnlyPastTheVersionCheck() throws IOException {
+        EntryGuard guard = new EntryGuard(JarContentsIT::jarClassOrNull, c -> c.major > JAVA_8, VERSION_CHECK);
+        for (String entry : entryClasses()) {
+            EntryGuard.Verdict verdict = guard.check(entry);
+            assertEquals(List.of(), verdict.problems(), entry);
+            assertNotNull(verdict.starter(), entry + " never reaches the agent: the rule would hold vacuously");
+        }
+    }
+
+    /** The rule can fail: fixtures that reach the "newer" class before, or around, the check are each caught. */
+    @Test
+    void theEntryRuleCatchesNewerCodeReachedBeforeTheCheck() {
+        EntryGuard guard = new EntryGuard(fixtures(), c -> c.name.endsWith("NewerRuntime"),
+                new EntryGuard.Gate(FIXTURES + "FixtureFloor", "refusal"));
+        EntryGuard.Verdict gated = guard.check(FIXTURES + "GatedEntry");
+        assertEquals(List.of(), gated.problems());
+        assertEquals("start", gated.starter());
+        for (String bad : List.of("UngatedEntry", "CheckAfterEntry", "CatchStartsEntry", "DirectEntry")) {
+            List<String> problems = guard.check(FIXTURES + bad).problems();
+            assertTrue(!problems.isEmpty(), bad + " reaches the newer class before the check, and passed");
+        }
+        assertTrue(guard.check(FIXTURES + "CatchStartsEntry").problems().toString().contains("does not pass"));
     }
 
     @Test
@@ -113,6 +161,49 @@ class JarContentsIT {
         List<String> versioned = names.stream().filter(n -> n.startsWith("META-INF/versions/"))
                 .collect(Collectors.toList());
         assertEquals(List.of(), versioned, "META-INF/versions/ entries cannot be relocated");
+    }
+
+    private static List<String> entryClasses() throws IOException {
+        Attributes a = jar.getManifest().getMainAttributes();
+        List<String> entries = new ArrayList<>();
+        for (String attribute : ENTRY_ATTRIBUTES) {
+            String entry = a.getValue(attribute).replace('.', '/');
+            if (!entries.contains(entry)) entries.add(entry);
+        }
+        return entries;
+    }
+
+    private static final Map<String, ClassFile> PARSED = new HashMap<>();
+
+    private static ClassFile jarClass(String name) throws IOException {
+        ClassFile c = jarClassOrNull(name);
+        assertNotNull(c, name + " is not in the jar");
+        return c;
+    }
+
+    /** A class of the agent jar by internal name, or null for one it does not hold (the JDK's). */
+    private static ClassFile jarClassOrNull(String name) {
+        return PARSED.computeIfAbsent(name, n -> {
+            JarEntry e = jar.getJarEntry(n + ".class");
+            if (e == null) return null;
+            try (InputStream in = jar.getInputStream(e)) {
+                return new ClassFile(in.readAllBytes());
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
+    }
+
+    /** The fixtures, from this module's test classes; anything else counts as the JDK's. */
+    private static Function<String, ClassFile> fixtures() {
+        return name -> {
+            if (!name.startsWith(FIXTURES)) return null;
+            try (InputStream in = JarContentsIT.class.getResourceAsStream("/" + name + ".class")) {
+                return in == null ? null : new ClassFile(in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 
     @Test

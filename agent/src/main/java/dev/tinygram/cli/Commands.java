@@ -3,8 +3,8 @@ package dev.tinygram.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 
-/** {@code java -jar tinygram-agent.jar COMMAND ...}: the agent jar's command line. */
-public final class Main {
+/** {@code java -jar tinygram-agent.jar COMMAND ...}: the agent jar's command line, once {@link Main} let it run. */
+public final class Commands {
     static final String USAGE = String.join("\n",
             "usage: java -jar tinygram-agent.jar COMMAND [ARGS]",
             "commands:",
@@ -19,7 +19,7 @@ public final class Main {
             "  help      this text",
             "To observe or fix a running app, start it with -javaagent:tinygram-agent.jar (see the README).");
 
-    private Main() {}
+    private Commands() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
