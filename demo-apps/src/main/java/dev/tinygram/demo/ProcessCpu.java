@@ -8,6 +8,15 @@ final class ProcessCpu {
     private ProcessCpu() {
     }
 
+    /**
+     * Takes one reading and drops it: call before a warm-up. The first reading loads the management classes, and
+     * a class loaded at the start of a timed phase sends the JIT back to recompiling code that assumed it absent,
+     * inside the timed phase (more so the more code runs: with an agent attached, the comparison was skewed).
+     */
+    static void loadBeforeTiming() {
+        nanos();
+    }
+
     static long nanos() {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;

@@ -72,6 +72,7 @@ final class RequestLoop {
     /** As {@link #run(int, int, Exchange)}, calling {@code atTimedStart} after the warm-up. */
     static Timing run(int warmup, int requests, Exchange exchange, Runnable atTimedStart) throws IOException {
         int seq = 0;
+        ProcessCpu.loadBeforeTiming();
         for (int i = 0; i < warmup; i++) {
             exchange.run(seq++);
         }
