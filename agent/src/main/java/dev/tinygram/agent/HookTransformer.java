@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Weaves the hook table's bridge calls into the JDK classes being retransformed, and touches nothing else: one ASM
@@ -19,7 +19,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * it was (no field, no method, no local added), as retransformation requires.
  */
 final class HookTransformer implements ClassFileTransformer {
-    /** A JDK newer than this ASM is read as this version and written back as its own (see {@link #readerOf}). */
+    /** How far below its own version a JDK newer than ASM is read (see {@link #readerOf}). */
     private static final int MAX_TRIES_DOWN = 8;
 
     /** By internal name (slashes), as the JVM passes it. */
@@ -84,8 +84,8 @@ final class HookTransformer implements ClassFileTransformer {
     }
 
     /**
-     * A reader of the class, also where the JDK is newer than the ASM inside byte-buddy: the file is then read as the
-     * newest version ASM knows. What is woven uses nothing new, and the self-test proves the result.
+     * A reader of the class, also where the JDK is newer than ASM: the file is then read as the newest version ASM
+     * knows. What is woven uses nothing new, and the self-test proves the result.
      */
     private static ClassReader readerOf(byte[] classFile) {
         try {

@@ -5,10 +5,10 @@ import dev.tinygram.hooks.Load;
 import dev.tinygram.hooks.Weave;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Weaves one {@link Weave} into one method as it is copied: static calls to the bridge at the method's entry, before

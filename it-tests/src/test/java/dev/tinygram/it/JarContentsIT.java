@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The shipped agent jar: its manifest, that its entry classes are safe on a JVM older than tinygram's floor, and
  * that everything it bundles is relocated under dev/tinygram/ so it cannot clash with an application's own
- * byte-buddy, slf4j or weak-lock-free.
+ * ASM, byte-buddy, slf4j or weak-lock-free.
  */
 class JarContentsIT {
     /** Java 8's class-file version: what the oldest JVM still widely run can load. */
@@ -37,7 +37,7 @@ class JarContentsIT {
     private static final EntryGuard.Gate VERSION_CHECK = new EntryGuard.Gate("dev/tinygram/agent/JavaFloor", "refusal");
     private static final String FIXTURES = "dev/tinygram/it/entryfixture/";
     private static final String SHADED = "dev/tinygram/shaded/";
-    private static final String[] UNRELOCATED = {"net/bytebuddy/", "org/slf4j/", "com/blogspot/"};
+    private static final String[] UNRELOCATED = {"net/bytebuddy/", "org/objectweb/asm/", "org/slf4j/", "com/blogspot/"};
     private static final String SLF4J_PROVIDER_SERVICE =
             "META-INF/services/dev.tinygram.shaded.org.slf4j.spi.SLF4JServiceProvider";
 
@@ -119,7 +119,10 @@ class JarContentsIT {
 
     @Test
     void bundledLibrariesAreRelocatedUnderShaded() {
-        assertTrue(names.contains(SHADED + "net/bytebuddy/ByteBuddy.class"), "no relocated byte-buddy");
+        assertTrue(names.contains(SHADED + "org/objectweb/asm/ClassReader.class"), "no relocated ASM");
+        assertTrue(names.contains(SHADED + "net/bytebuddy/agent/ByteBuddyAgent.class"), "no relocated byte-buddy-agent");
+        assertTrue(names.stream().noneMatch(n -> n.startsWith(SHADED + "net/bytebuddy/asm/")),
+                "byte-buddy itself ships again: the hooks need only ASM");
         assertTrue(names.contains(SHADED + "org/slf4j/LoggerFactory.class"), "no relocated slf4j-api");
         assertTrue(names.stream().anyMatch(n -> n.startsWith(SHADED + "org/slf4j/simple/") && n.endsWith(".class")),
                 "no relocated slf4j-simple");
@@ -127,7 +130,8 @@ class JarContentsIT {
 
     @Test
     void noClassRefersToAnUnrelocatedName() throws IOException {
-        // A relocated class that still names net/bytebuddy/... in its constant pool would load the application's copy.
+        // A relocated class that still names net/bytebuddy/... or org/objectweb/asm/... in its constant pool would
+        // load the application's copy.
         List<String> offenders = new ArrayList<>();
         for (String name : names) {
             if (!name.endsWith(".class")) continue;
@@ -147,7 +151,7 @@ class JarContentsIT {
         assertEquals(List.of(), offenders, "classes that reference unrelocated internal names");
     }
 
-    /** What the boot loader gets: the bridge the advice calls, and the one type it calls through. */
+    /** What the boot loader gets: the bridge the woven code calls, and the one type it calls through. */
     @Test
     void bootstrapPackageHoldsOnlyTheBridgeAndItsSinkType() {
         List<String> bootstrap = names.stream().filter(n -> n.startsWith("dev/tinygram/bootstrap/"))
