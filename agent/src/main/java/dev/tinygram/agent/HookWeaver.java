@@ -4,6 +4,7 @@ import dev.tinygram.hooks.BridgeCall;
 import dev.tinygram.hooks.Load;
 import dev.tinygram.hooks.Weave;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -17,8 +18,9 @@ import org.objectweb.asm.Type;
  * load, most of the agent's start-up.
  *
  * <p>The woven code adds no local variable, so the method's own stack map frames stay right as they are. Frames are
- * needed only where the woven code adds a jump target (after a skip, and the throw handler): there the frame is the
- * method's entry frame, which holds because both points see the parameters as they came in. The reader expands the
+ * needed only where the woven code adds a jump target: after a skip, where the frame is the method's entry frame,
+ * and at the throw handler, whose frame declares only the locals its call reads (the receiver, as a rule), so it
+ * holds at every instruction of the body. The reader expands the
  * frames, so the ones added here are of the same kind.
  */
 final class HookWeaver extends MethodVisitor {
@@ -79,7 +81,8 @@ final class HookWeaver extends MethodVisitor {
         if (weave.onThrow() != null) {
             super.visitLabel(bodyEnd);
             super.visitLabel(handler);
-            super.visitFrame(Opcodes.F_NEW, entryLocals.length, entryLocals, 1, new Object[] {"java/lang/Throwable"});
+            Object[] locals = Arrays.copyOf(entryLocals, localsLoadedBy(weave.onThrow()));
+            super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
             call(weave.onThrow());
             super.visitInsn(Opcodes.ATHROW);
             // last in the exception table, so every handler of the method's own is tried first
@@ -102,6 +105,19 @@ final class HookWeaver extends MethodVisitor {
             }
         }
         super.visitMethodInsn(Opcodes.INVOKESTATIC, BridgeCall.BRIDGE, call.method(), call.descriptor(), false);
+    }
+
+    /**
+     * How many of the entry frame's locals a call reads: the handler's frame declares only those, so it holds
+     * whatever the method's own code later stores in its other locals.
+     */
+    private int localsLoadedBy(BridgeCall call) {
+        int count = 0;
+        for (Load load : call.loads()) {
+            int local = load == Load.THIS ? 0 : load.ordinal() - Load.ARG0.ordinal() + (isStatic ? 0 : 1);
+            count = Math.max(count, local + 1);
+        }
+        return count;
     }
 
     private int slotOf(int parameter) {

@@ -137,7 +137,8 @@ public final class TinygramBridge {
 
     /** True when the sink took the bytes and the JDK write must be skipped. */
     public static boolean writing(Object socket, byte[] bytes, int offset, int length) throws IOException {
-        if (length <= 0 || bytes == null) return false;   // the JDK's own checks and no-ops go on as ever
+        // no-ops and bad arguments go on to the JDK's own code, which returns or throws as without the agent
+        if (length <= 0 || bytes == null || offset < 0 || offset > bytes.length - length) return false;
         EventSink s = SINK.get();
         boolean[] guard = enter(s);
         if (guard == null) return false;
@@ -156,16 +157,32 @@ public final class TinygramBridge {
     /** A channel write is about to go to the kernel; only while the sink may coalesce does it hear of it. */
     public static void channelWriting(Object channel, ByteBuffer source) {
         EventSink s = SINK.get();
-        if (s == null || !s.buffersWrites()) return;
+        if (s == null || source == null) return;   // a null: the JDK's own check throws, as without the agent
+        try {
+            if (!s.buffersWrites()) return;
+        } catch (Throwable t) {
+            failed(s, t);
+            return;
+        }
         channelWriting(s, channel, source.remaining());
     }
 
     /** The same for a gathering write of {@code sources[offset, offset + length)}. */
     public static void channelWriting(Object channel, ByteBuffer[] sources, int offset, int length) {
         EventSink s = SINK.get();
-        if (s == null || !s.buffersWrites()) return;
+        // bad arguments: the JDK's own checks throw, as without the agent
+        if (s == null || sources == null || offset < 0 || length < 0 || offset > sources.length - length) return;
         long bytes = 0;
-        for (int i = offset; i < offset + length; i++) bytes += sources[i].remaining();
+        try {
+            if (!s.buffersWrites()) return;
+            for (int i = offset; i < offset + length; i++) {
+                if (sources[i] == null) return;
+                bytes += sources[i].remaining();
+            }
+        } catch (Throwable t) {
+            failed(s, t);
+            return;
+        }
         channelWriting(s, channel, bytes);
     }
 
@@ -317,13 +334,19 @@ public final class TinygramBridge {
      * failure after ({@link #closed}).
      */
     public static void closing(Object connection) {
+        Object[] failure;
+        try {
+            failure = CLOSE_FAILURE.get();
+            failure[0] = null;   // whatever an earlier close left, even one made while no sink was installed
+            failure[1] = null;
+        } catch (Throwable t) {
+            failed(SINK.get(), t);
+            return;
+        }
         EventSink s = SINK.get();
         boolean[] guard = enter(s);
         if (guard == null) return;
         try {
-            Object[] failure = CLOSE_FAILURE.get();
-            failure[0] = null;
-            failure[1] = null;
             try {
                 s.closing(connection);
             } catch (IOException e) {
@@ -334,6 +357,20 @@ public final class TinygramBridge {
             failed(s, t);
         } finally {
             guard[0] = false;
+        }
+    }
+
+    /**
+     * The close threw: its own throwable goes on to the application, and a flush failure {@link #closing} kept is
+     * dropped with it, as a close reports one failure. Not kept either: the thread may be a pool's.
+     */
+    public static void closeThrew(Object connection) {
+        try {
+            Object[] failure = CLOSE_FAILURE.get();
+            failure[0] = null;
+            failure[1] = null;
+        } catch (Throwable t) {
+            failed(SINK.get(), t);
         }
     }
 

@@ -69,7 +69,8 @@ public final class HookTargets {
             .thenAtReturn(BridgeCall.of("outputShutDown", TO_OBJECT, THIS));
     /** A close flushes what is held first; if that fails, the close still closes and then throws it. */
     private static final Weave CLOSE = Weave.atEntry(BridgeCall.of("closing", TO_OBJECT, THIS))
-            .thenAtReturn(BridgeCall.of("closed", TO_OBJECT, THIS));
+            .thenAtReturn(BridgeCall.of("closed", TO_OBJECT, THIS))
+            .thenOnThrow(BridgeCall.of("closeThrew", TO_OBJECT, THIS));
     private static final Weave FLUSH = Weave.atEntry(BridgeCall.of("streamFlushed", TO_OBJECT, THIS));
     private static final Weave SELECT = Weave.atEntry(BridgeCall.of("selecting", TO_OBJECT, THIS));
 

@@ -32,6 +32,11 @@ public record Weave(BridgeCall atEntry, boolean skipWhenTrue, BridgeCall atRetur
         if (skipWhenTrue && (atEntry == null || !atEntry.descriptor().endsWith(")Z"))) {
             throw new IllegalArgumentException("skipWhenTrue needs an entry call that returns boolean: " + atEntry);
         }
+        for (BridgeCall call : new BridgeCall[] {skipWhenTrue ? null : atEntry, atReturn, onThrow}) {
+            if (call != null && !call.descriptor().endsWith(")V")) {
+                throw new IllegalArgumentException("a call whose value nothing takes must return void: " + call);
+            }
+        }
         if (atEntry != null && atEntry.returnedFirst()) {
             throw new IllegalArgumentException("an entry call has no returned value: " + atEntry);
         }

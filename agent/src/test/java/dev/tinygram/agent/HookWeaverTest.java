@@ -11,6 +11,7 @@ import dev.tinygram.bootstrap.TinygramBridge;
 import dev.tinygram.hooks.BridgeCall;
 import dev.tinygram.hooks.HookTarget;
 import dev.tinygram.hooks.HookTargets;
+import dev.tinygram.hooks.Load;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class HookWeaverTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
+    /** What the bridge reported as the sink's failure: the bridge catches it, so the test checks it after. */
+    private final List<Throwable> sinkFailures = new CopyOnWriteArrayList<>();
     private boolean takeWrites;
     private IOException closeFailure;
     private Class<?> woven;
@@ -68,6 +71,7 @@ class HookWeaverTest {
     @AfterEach
     void clear() {
         TinygramBridge.clear();
+        assertEquals(List.of(), sinkFailures, "the bridge failed");
     }
 
     @Test
@@ -83,6 +87,16 @@ class HookWeaverTest {
                     Type[] params = Type.getArgumentTypes(call.descriptor());
                     int first = call.returnedFirst() ? 1 : 0;
                     assertEquals(params.length, first + call.loads().size(), call + " for " + t);
+                    Type[] hooked = Type.getArgumentTypes(t.descriptor());
+                    for (int i = 0; i < call.loads().size(); i++) {
+                        Load load = call.loads().get(i);
+                        Type given = load == Load.THIS ? Type.getObjectType("java/lang/Object")
+                                : hooked[load.ordinal() - Load.ARG0.ordinal()];
+                        Type taken = params[first + i];
+                        assertTrue(given.equals(taken) || given.getSort() >= Type.ARRAY
+                                && taken.getInternalName().equals("java/lang/Object"), call + " takes " + taken
+                                + " where " + t + " gives " + given + " (" + load + ")");
+                    }
                     if (call.returnedFirst()) {
                         Type returned = Type.getReturnType(t.descriptor());
                         Type taken = params[0];
@@ -106,7 +120,9 @@ class HookWeaverTest {
         assertEquals(List.of("write 8"), ran(), "the sink took the bytes: the method's own write must not run");
 
         call("write", new Class<?>[] {byte[].class, int.class, int.class}, new byte[8], 0, 0);
-        assertEquals(List.of("write 8", "write 0"), ran(), "an empty write never reaches the sink");
+        call("write", new Class<?>[] {byte[].class, int.class, int.class}, new byte[8], 4, 6);
+        assertEquals(List.of("write 8", "write 0", "write 6"), ran(),
+                "an empty write, or one out of its array's bounds, goes to the method's own code, never the sink");
     }
 
     @Test
@@ -173,6 +189,30 @@ class HookWeaverTest {
     }
 
     @Test
+    void aCloseThatThrowsThrowsItsOwnAndLeavesNoFailureBehind() throws Exception {
+        closeFailure = new IOException("flush failed");
+        IOException own = new IOException("close failed");
+        woven.getField("closeFailure").set(fixture, own);
+        assertSame(own, assertThrows(IOException.class, () -> call("close", new Class<?>[0])));
+        woven.getField("closeFailure").set(fixture, null);
+        closeFailure = null;
+        TinygramBridge.clear();   // a later close, even with no sink, must not throw the flush failure kept before
+        call("close", new Class<?>[0]);
+        assertEquals(List.of("close", "close"), ran());
+    }
+
+    @Test
+    void aGatheringWriteWithBadArgumentsFailsAsTheJdksOwnWouldAndTheAgentStays() throws Exception {
+        takeWrites = true;
+        ByteBuffer[] sources = {ByteBuffer.allocate(3)};
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> call("write", new Class<?>[] {ByteBuffer[].class, int.class, int.class}, sources, 0, 2));
+        assertThrows(NullPointerException.class,
+                () -> call("write", new Class<?>[] {ByteBuffer[].class, int.class, int.class}, null, 0, 1));
+        assertTrue(TinygramBridge.installed() != null, "the sink was taken out over the application's own mistake");
+    }
+
+    @Test
     void withNoSinkTheMethodsRunAsTheirOwn() throws Exception {
         TinygramBridge.clear();
         call("write", new Class<?>[] {byte[].class, int.class, int.class}, new byte[8], 0, 8);
@@ -212,7 +252,8 @@ class HookWeaverTest {
                         case "buffersWrites":
                             return takeWrites;
                         case "failed":
-                            throw new AssertionError("the bridge failed", (Throwable) args[0]);
+                            sinkFailures.add((Throwable) args[0]);
+                            return null;
                         case "writing":
                             events.add("writing " + args[3]);
                             return takeWrites;

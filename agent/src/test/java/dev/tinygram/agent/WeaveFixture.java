@@ -14,14 +14,13 @@ public class WeaveFixture {
     public final List<String> ran = new ArrayList<>();
     public IOException readFailure;
     public boolean connectsAtOnce = true;
+    public IOException closeFailure;
 
     /** NioSocketImpl.write: starts with a loop, so its first instruction is a jump target with a frame. */
     public void write(byte[] bytes, int offset, int length) {
-        int spins = 0;
         do {
-            spins++;
-        } while (spins < 2);
-        ran.add("write " + length);
+            ran.add("write " + length);
+        } while (offset++ < 0);
     }
 
     /** NioSocketImpl.read. */
@@ -76,5 +75,6 @@ public class WeaveFixture {
     /** NioSocketImpl.close. */
     public void close() throws IOException {
         ran.add("close");
+        if (closeFailure != null) throw closeFailure;
     }
 }

@@ -13,9 +13,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * mode=coalesce, through {@link TinygramBridge} as the woven socket write calls it: {@code streamWrite} (what
- * {@code NioSocketImpl.write} is turned into) and {@code flush(conn, BEFORE_READ)} (what every socket read starts
- * with), into a {@code Tracker} with coalescing (maxDelay=1ms, buffer bound one MSS of the loopback interface,
+ * mode=coalesce, through {@link TinygramBridge} as the woven socket calls reach it: {@code writing} (what
+ * {@code NioSocketImpl.write} starts with) and {@code readStarting} (what every socket read starts with), into
+ * a {@code Tracker} with coalescing (maxDelay=1ms, buffer bound one MSS of the loopback interface,
  * TCP_NODELAY set on the socket as the agent does), on a real loopback connection whose server side a thread
  * drains.
  *

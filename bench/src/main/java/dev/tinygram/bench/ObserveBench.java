@@ -18,7 +18,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * code woven into {@code sun.nio.ch.NioSocketImpl} calls, into a {@code Tracker} built as
  * {@code AgentRuntime} builds it (profile=auto, mss from the interface, stackDepth=32, no fix), with a real
  * {@code Findings} sink (no-op logger, no report file). The connection is a real, connected loopback
- * NioSocketImpl, reported to the tracker by {@code TinygramBridge.open} as the woven connect does; nothing is
+ * NioSocketImpl, reported to the tracker by {@code TinygramBridge.opened} as the woven connect does; nothing is
  * sent on it (observe only counts), so no syscall is measured.
  *
  * <ul>
@@ -29,9 +29,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code writeRead}: write 100 B, readStart, readEnd(100 B): 3 bridge calls, nothing held, no finding.
  *       The well-behaved request/response case.</li>
  *   <li>{@code heldWriteStack}: that stack walk alone ({@code CallSites.capture}, 32 frames at most).</li>
- *   <li>{@code flushNothingBuffered}: {@code TinygramBridge.flush(conn, BEFORE_READ)}, which the woven read
- *       calls before every socket read in every mode; outside mode=coalesce no flush hook is installed, so
- *       it returns at once: 1 bridge call.</li>
+ *   <li>{@code streamFlushObserving}: {@code TinygramBridge.streamFlushed}, which the woven
+ *       {@code OutputStream.flush} calls for every stream of the JVM; outside mode=coalesce it returns before the
+ *       guard: 1 bridge call.</li>
  * </ul>
  *
  * <p>{@code clock}: the agent reads {@code System.nanoTime()} once per event; {@code -p clock=system,synthetic}

@@ -23,6 +23,8 @@ final class BulkStream implements Demo {
     static final int PAYLOAD_SALT = 0x5EED_0003;
     /** Messages per warm-up round: enough rounds (a thousand for a million) for stream() to be compiled whole. */
     private static final int WARMUP_ROUND = 1000;
+    /** Warm-up rounds whose acks may wait unread: 20 B each, far below any socket buffer. */
+    private static final int ACKS_UNREAD_AT_MOST = 256;
 
     @Override
     public String name() {
@@ -87,6 +89,14 @@ final class BulkStream implements Demo {
         return bytes + end.length;
     }
 
+    /** Reads and checks the acks of the first {@code rounds} streams of {@code messages} each. */
+    private static void readAcks(Integrity integrity, InputStream in, int[] messages, int rounds)
+            throws java.io.IOException {
+        for (int i = 0; i < rounds; i++) {
+            verifyAck(integrity, Codec.readResponse(in, messages[i]), messages[i]);
+        }
+    }
+
     private static void verifyAck(Integrity integrity, Codec.Message ack, int messages) {
         if (integrity.verify("client", ack)) {
             int received = ack.body().length == 4 ? ByteBuffer.wrap(ack.body()).getInt() : -1;
@@ -113,15 +123,19 @@ final class BulkStream implements Demo {
             // Untimed streams first, in rounds, each acknowledged like the timed one. One long warm-up loop is
             // compiled on the stack only, and that code is dropped when the loop ends: the timed stream then began
             // by recompiling, and the more code a write runs (an agent's), the longer. In rounds, stream() is
-            // compiled as a method. The acks are read after the last round: a read after each would wait for a
-            // delayed ACK each time.
+            // compiled as a method. The acks are read every 256 rounds and after the last: a read after each
+            // round would wait for a delayed ACK each time.
+            int[] unread = new int[ACKS_UNREAD_AT_MOST];   // the acks must never fill the socket buffers
+            int unreadRounds = 0;
             for (int done = 0; done < warmup; done += WARMUP_ROUND) {
-                stream(os, Math.min(WARMUP_ROUND, warmup - done));
+                unread[unreadRounds] = Math.min(WARMUP_ROUND, warmup - done);
+                stream(os, unread[unreadRounds]);
+                if (++unreadRounds == unread.length) {
+                    readAcks(integrity, in, unread, unreadRounds);
+                    unreadRounds = 0;
+                }
             }
-            for (int done = 0; done < warmup; done += WARMUP_ROUND) {
-                int n = Math.min(WARMUP_ROUND, warmup - done);
-                verifyAck(integrity, Codec.readResponse(in, n), n);
-            }
+            readAcks(integrity, in, unread, unreadRounds);
             cpuBefore = ProcessCpu.nanos();
             long start = System.nanoTime();
             bytes = stream(os, messages);

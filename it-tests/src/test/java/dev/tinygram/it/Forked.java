@@ -69,10 +69,15 @@ public final class Forked {
         Path err = Files.createTempFile("tinygram-it-", ".err");
         try {
             Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError("timed out after " + timeoutSeconds + " s: " + command + "\n"
-                        + Files.readString(err));
+            try {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    throw new AssertionError("timed out after " + timeoutSeconds + " s: " + command + "\n"
+                            + Files.readString(err));
+                }
+            } finally {
+                // a child that runs children of its own (the tour) leaves them behind unless they go first
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                if (p.isAlive()) p.destroyForcibly().waitFor();
             }
             return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));

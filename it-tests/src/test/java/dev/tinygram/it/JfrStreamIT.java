@@ -65,7 +65,9 @@ class JfrStreamIT {
                 if (next == null) continue;
                 seen++;
                 String site = (String) next.get("callSite");
-                if (site.startsWith("dev.tinygram.demo.WwrClient.") && site.endsWith(laterWrite)) e = next;
+                if (site != null && site.startsWith("dev.tinygram.demo.WwrClient.") && site.endsWith(laterWrite)) {
+                    e = next;
+                }
             }
             assertNotNull(e, "no " + EVENT + " at the demo's later write within " + WAIT_SECONDS + " s ("
                     + seen + " other events)\n" + demo);

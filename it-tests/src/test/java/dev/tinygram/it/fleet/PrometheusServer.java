@@ -36,8 +36,24 @@ public final class PrometheusServer implements AutoCloseable {
      * text, or null for none) evaluated every second.
      */
     public PrometheusServer(String job, String target, String rules) throws Exception {
-        dir = Files.createTempDirectory("tinygram-prometheus-");
         port = FreePort.loopback();
+        dir = Files.createTempDirectory("tinygram-prometheus-");
+        try {
+            process = start(dir, port, job, target, rules);
+        } catch (Exception | Error e) {
+            deleteFolder(dir);   // nothing started: only the folder to take back
+            throw e;
+        }
+        try {
+            awaitReady();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Writes the configuration into {@code dir} and starts the server on {@code port}. */
+    private static Process start(Path dir, int port, String job, String target, String rules) throws IOException {
         Files.writeString(dir.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
@@ -50,15 +66,9 @@ public final class PrometheusServer implements AutoCloseable {
                       - targets: ["%s"]
                 """.formatted(rules == null ? "" : "rule_files: [\"rules.yml\"]", job, target));
         if (rules != null) Files.writeString(dir.resolve("rules.yml"), rules);
-        process = new ProcessBuilder(BINARY.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
+        return new ProcessBuilder(BINARY.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        try {
-            awaitReady();
-        } catch (Exception | Error e) {
-            close();
-            throw e;
-        }
     }
 
     /** An instant query's {@code data.result}: one element per series, each with {@code metric} and {@code value}. */
@@ -122,6 +132,10 @@ public final class PrometheusServer implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+        deleteFolder(dir);
+    }
+
+    private static void deleteFolder(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
         } catch (IOException ignored) {
