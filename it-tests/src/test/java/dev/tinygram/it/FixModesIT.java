@@ -73,6 +73,7 @@ class FixModesIT {
         String expectedAction = mode.equals("coalesce") && demo.api().equals("socket") ? "coalesced" : "nodelay";
         List<JsonNode> findings = Report.read(report);
         assertFalse(findings.isEmpty(), "the pattern is still reported, with what was done about it\n" + run);
+        double longestPredicted = 0;
         for (JsonNode f : findings) {
             // the demo's server end, in this JVM, is not what the fix modes fix: its reads' findings are the
             // inbound kind, which quickack= addresses
@@ -82,8 +83,12 @@ class FixModesIT {
             assertTrue(f.get("nodelay").asBoolean(), "the socket really has TCP_NODELAY: " + f);
             // what would have happened: the 40 ms timer less the time between the burst's first and last write
             assertEquals("write-write-read", f.get("kind").asText(), f.toString());
-            assertTrue(f.get("predictedStallMs").asDouble() >= 20, "what would have happened (about 40 ms): " + f);
+            assertTrue(f.get("predictedStallMs").asDouble() > 0, "a stall avoided, so one was predicted: " + f);
+            longestPredicted = Math.max(longestPredicted, f.get("predictedStallMs").asDouble());
         }
+        // About 40 ms for the requests in steady state. A connection's first request may spread its writes: a TLS
+        // client's first one, just after the handshake, over 10 to 20 ms (in CI, once 20.5: its prediction 19.5)
+        assertTrue(longestPredicted >= 30, "what would have happened (about 40 ms): " + findings);
         System.out.printf(Locale.ROOT, "%s mode=%s %s: p50 %.2f ms, %d report lines, action %s%n", jdk, mode, demo,
                 run.p50(), findings.size(), expectedAction);
     }
