@@ -1,5 +1,6 @@
 package dev.tinygram.report;
 
+import dev.tinygram.core.HoldKind;
 import dev.tinygram.observe.Finding;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,9 +36,14 @@ final class CallSiteCounters {
          * real stall's call site into {@code other}.
          */
         final AtomicLong place = new AtomicLong(-1);
+        /**
+         * Which side stalls here, from its first reported finding. A call site is one side's: an outbound finding
+         * names the held write, an inbound one the read that waited.
+         */
+        volatile String direction = CallSiteTotals.OUTBOUND;
 
-        CallSiteTotals totals(String name) {
-            return new CallSiteTotals(name, predicted.sum(), notPredicted.sum(), confirmed.sum(), avoided.sum(),
+        CallSiteTotals totals(String name, String direction) {
+            return new CallSiteTotals(name, direction, predicted.sum(), notPredicted.sum(), confirmed.sum(), avoided.sum(),
                     lostNanos.sum() / 1e6);
         }
     }
@@ -55,7 +61,7 @@ final class CallSiteCounters {
         site.occurrences.increment();
         if (f.kernelContradicts()) site.contradicted.increment();
         if (!reported) return site;
-        if (site.place.get() < 0) takePlace(site);
+        if (site.place.get() < 0) takePlace(site, f);
         (f.outcome().predicted() ? site.predicted : site.notPredicted).increment();
         if (f.outcome().confirmed()) site.confirmed.increment();
         if (f.action().fixed()) site.avoided.increment();
@@ -68,8 +74,10 @@ final class CallSiteCounters {
      * a race for a place number could otherwise take row 50 for a scrape and move to 'other' at the next, and a
      * Prometheus counter would go down. It runs once per site.
      */
-    private synchronized void takePlace(Site site) {
-        if (site.place.get() < 0) site.place.set(places.getAndIncrement());
+    private synchronized void takePlace(Site site, Finding first) {
+        if (site.place.get() >= 0) return;
+        site.direction = first.kind() == HoldKind.INBOUND_DELAYED_ACK ? CallSiteTotals.INBOUND : CallSiteTotals.OUTBOUND;
+        site.place.set(places.getAndIncrement());
     }
 
     Totals totals() {
@@ -105,9 +113,9 @@ final class CallSiteCounters {
         CallSiteTotals other = null;
         for (Map.Entry<String, Site> e : placed) {
             if (rows.size() < max) {
-                rows.add(e.getValue().totals(e.getKey()));
+                rows.add(e.getValue().totals(e.getKey(), e.getValue().direction));
             } else {
-                CallSiteTotals t = e.getValue().totals(CallSiteTotals.OTHER);
+                CallSiteTotals t = e.getValue().totals(CallSiteTotals.OTHER, CallSiteTotals.ANY);
                 other = other == null ? t : other.plus(t);
             }
         }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The registered MBean as a JMX client (and a JMX exporter) sees it, in an MBean server of the test's own: the
- * MXBean's attributes, plus the {@code CallSites} table indexed by {@code call_site}.
+ * MXBean's attributes, plus the {@code CallSites} table indexed by {@code call_site} and {@code direction}.
  */
 class AgentMBeanTest {
     private final List<CallSiteTotals> rows = new ArrayList<>();
@@ -53,25 +53,28 @@ class AgentMBeanTest {
                 .filter(a -> a.getName().equals("CallSites")).findFirst().orElseThrow();
         assertTrue(info.isReadable() && !info.isWritable(), info.toString());
         OpenMBeanAttributeInfo open = (OpenMBeanAttributeInfo) info;
-        assertEquals(List.of("call_site"), ((javax.management.openmbean.TabularType) open.getOpenType()).getIndexNames());
+        assertEquals(List.of("call_site", "direction"),
+                ((javax.management.openmbean.TabularType) open.getOpenType()).getIndexNames());
 
-        rows.add(new CallSiteTotals("A.run(A.java:1)", 3, 1, 2, 0, 120.5));
-        rows.add(new CallSiteTotals(CallSiteTotals.OTHER, 5, 0, 5, 1, 200.0));
+        rows.add(new CallSiteTotals("A.run(A.java:1)", CallSiteTotals.OUTBOUND, 3, 1, 2, 0, 120.5));
+        rows.add(new CallSiteTotals("B.serve(B.java:2)", CallSiteTotals.INBOUND, 4, 0, 4, 0, 160.0));
+        rows.add(new CallSiteTotals(CallSiteTotals.OTHER, CallSiteTotals.ANY, 5, 0, 5, 1, 200.0));
         TabularData table = (TabularData) server.getAttribute(name, "CallSites");
-        assertEquals(List.of("call_site"), table.getTabularType().getIndexNames());
-        assertEquals(2, table.size());
-        CompositeData a = table.get(new Object[] {"A.run(A.java:1)"});
+        assertEquals(List.of("call_site", "direction"), table.getTabularType().getIndexNames());
+        assertEquals(3, table.size());
+        assertEquals(4L, table.get(new Object[] {"B.serve(B.java:2)", "inbound"}).get("stallsPredicted"));
+        CompositeData a = table.get(new Object[] {"A.run(A.java:1)", "outbound"});
         assertEquals(3L, a.get("stallsPredicted"));
         assertEquals(1L, a.get("stallsNotPredicted"));
         assertEquals(2L, a.get("stallsConfirmed"));
         assertEquals(0L, a.get("stallsAvoided"));
         assertEquals(120.5, (Double) a.get("waitMs"), 1e-9);
-        assertEquals(5L, table.get(new Object[] {"other"}).get("stallsPredicted"));
+        assertEquals(5L, table.get(new Object[] {"other", "any"}).get("stallsPredicted"));
     }
 
     @Test
     void aBulkReadGetsTheTableAndTheMxBeanAttributes() throws Exception {
-        rows.add(new CallSiteTotals("A.run(A.java:1)", 1, 0, 1, 0, 40.0));
+        rows.add(new CallSiteTotals("A.run(A.java:1)", CallSiteTotals.OUTBOUND, 1, 0, 1, 0, 40.0));
         List<Attribute> read = server.getAttributes(name, new String[] {"CallSites", "StallsPredicted", "Mode",
                 "NoSuchThing"}).asList();
         assertEquals(List.of("CallSites", "StallsPredicted", "Mode"), read.stream().map(Attribute::getName).toList(),

@@ -53,6 +53,20 @@ class FindingsTest {
     }
 
     @Test
+    void theViewSaysWhichSideStallsAtACallSite() {
+        Findings f = findings(null);
+        f.record(finding(endpoint(1), "A.run(A.java:1)", true, FixAction.NONE, 41));
+        StallPrediction inbound = new StallPrediction(HoldKind.INBOUND_DELAYED_ACK, 40 * MS, 41 * MS, 200 * MS, 6, 6,
+                true, 1448, 40 * MS);
+        f.record(new Finding(Instant.EPOCH, endpoint(2), Role.SERVER, false, new long[] {4, 6},
+                new ReadOutcome(inbound, 44 * MS, true), List.of(new StackTraceElement("Srv", "serve", "Srv.java", 5)),
+                "Srv.serve(Srv.java:5)", 1448, MS, FixAction.NONE));
+        assertEquals(List.of(CallSiteTotals.OUTBOUND, CallSiteTotals.INBOUND),
+                f.totalsByCallSite().stream().map(CallSiteTotals::direction).toList(),
+                "a held write of ours, then a read of ours that waited for the peer's held rest");
+    }
+
+    @Test
     void countsPerCallSiteAndInTotal() {
         Findings f = findings(null);
         f.record(finding(endpoint(1), "A.run(A.java:1)", true, FixAction.NONE, 41));
@@ -89,6 +103,8 @@ class FindingsTest {
         assertEquals(List.of("S1.run(S.java:1)", "S2.run(S.java:2)", CallSiteTotals.OTHER),
                 rows.stream().map(CallSiteTotals::callSite).toList(),
                 "the first two to stall, then other; a call site with nothing reported takes no place");
+        assertEquals(List.of(CallSiteTotals.OUTBOUND, CallSiteTotals.OUTBOUND, CallSiteTotals.ANY),
+                rows.stream().map(CallSiteTotals::direction).toList(), "held writes of ours, then the sum of any");
         assertEquals(2, rows.get(0).stallsPredicted(), "a later stall at a placed call site stays in its row");
         assertEquals(2, rows.get(1).stallsPredicted());
         CallSiteTotals other = rows.get(2);

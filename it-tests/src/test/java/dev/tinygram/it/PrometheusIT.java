@@ -80,8 +80,12 @@ class PrometheusIT {
             JsonNode predicted = ask.await("tinygram_stalls_predicted_total", demoSite, v -> v >= 1, ">= 1");
             assertEquals(JOB, predicted.path("metric").path("job").asText(), predicted.toString());
             JsonNode confirmed = ask.await("tinygram_stalls_confirmed_total", demoSite, v -> v >= 1, ">= 1");
+            // the demo's write is held here (outbound); its own server's read waits for it (inbound)
+            assertEquals("outbound", predicted.path("metric").path("direction").asText(), predicted.toString());
             for (JsonNode series : prometheus.query("tinygram_stalls_predicted_total")) {
                 assertFalse(series.path("metric").path("call_site").asText("").isEmpty(), series.toString());
+                String direction = series.path("metric").path("direction").asText();
+                assertTrue(direction.equals("outbound") || direction.equals("inbound"), series.toString());
             }
             // Each stall loses the peer's delayed-ACK timer (40 ms on Linux, up to 200 ms): a wide margin either side
             double perStall = PrometheusServer.value(ask.await(
