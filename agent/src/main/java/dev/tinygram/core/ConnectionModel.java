@@ -46,6 +46,9 @@ public final class ConnectionModel {
      */
     static final int HELD_BOUND_MAX_SHARE = 8;
 
+    /** The most writes {@link #onEvenWritesHeld} takes at once. */
+    public static final int MAX_EVEN_WRITES = 1 << 15;
+
     /** A read that waited longer than this share of the predicted stall confirms it. */
     static final double CONFIRM_LOW = 0.75;
     /** ... and no longer than this multiple of the upper bound (a slower wait is something else). */
@@ -122,6 +125,92 @@ public final class ConnectionModel {
     public boolean onWriteHeld(long now, long bytes) {
         write(now, bytes);
         return queuedBytes > 0;
+    }
+
+    /**
+     * {@code writes} writes of {@code bytes} in all, made one after another since the last write, the last of them
+     * at {@code now}, without a clock reading of their own (a stream's writes, summed by the caller). They are
+     * taken as evenly spaced and evenly sized, and given to the sender in pieces cut where that changes what it
+     * does: at each ACK's arrival, at each filled segment, and at a write that would leave at once. So for writes
+     * that really were even, the segments and their times are those of the writes given one by one; for others,
+     * a segment's time is off by at most the gap its writes were spread over. Returns whether bytes are now held.
+     */
+    public boolean onEvenWritesHeld(long now, int writes, long bytes) {
+        now = Math.max(now, clock);
+        long from = wroteSinceLastRead ? lastWriteAt : clock == Long.MIN_VALUE ? now : clock;
+        EvenWrites even = EvenWrites.of(from, now, writes, bytes);
+        int given = 0;
+        while (given < writes) {
+            int first = given + 1;
+            advanceTo(even.timeOf(first));   // what the ACKs due by this write let go, first
+            int last = holdsPartialNow() ? Math.min(even.lastBefore(nextAckArrival()),
+                    even.firstFilling(given, mss - queuedBytes)) : first;
+            last = Math.max(first, last);
+            write(even.timeOf(last), even.bytesThrough(last) - even.bytesThrough(given));
+            given = last;
+        }
+        return queuedBytes > 0;
+    }
+
+    /** Whether the sender would hold a partial segment written now (Nagle on, and data it waits behind). */
+    private boolean holdsPartialNow() {
+        return NagleRule.holdsPartialSegment(profile.senderRule(), nodelay, !inFlight.isEmpty(),
+                lastSmallSegmentUnacked);
+    }
+
+    /** When the next ACK arrives, or {@code Long.MAX_VALUE} with nothing in flight. */
+    private long nextAckArrival() {
+        return inFlight.isEmpty() ? Long.MAX_VALUE : ackArrival(inFlight.peekFirst());
+    }
+
+    /**
+     * Writes 1 to {@code count} of {@code total} bytes, spread evenly over {@code (from, to]}. The bounds keep
+     * every product below 2^62: {@code count} at most {@value #MAX_EVEN_WRITES}, a write at most 2^31 - 1 bytes,
+     * and a spread of at most 2^47 ns (39 hours; a longer one starts 2^47 ns before {@code to}, when every ACK of
+     * what was sent before it has long arrived).
+     */
+    private record EvenWrites(long from, long to, int count, long total) {
+        static final long MAX_SPREAD_NANOS = 1L << 47;
+
+        static EvenWrites of(long from, long to, int count, long total) {
+            if (count < 1 || count > MAX_EVEN_WRITES) {
+                throw new IllegalArgumentException("writes must be 1 to " + MAX_EVEN_WRITES + ", was " + count);
+            }
+            if (total < 0 || total > count * (long) Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(count + " writes cannot make " + total + " B");
+            }
+            long spread = Math.min(Math.max(0, to - from), MAX_SPREAD_NANOS);
+            return new EvenWrites(to - spread, to, count, total);
+        }
+
+        long timeOf(int write) {
+            return from + (to - from) * write / count;
+        }
+
+        long bytesThrough(int write) {
+            return total * write / count;
+        }
+
+        /** The last write made before {@code time}: 0 if none, {@code count} if all. */
+        int lastBefore(long time) {
+            if (time > to) return count;
+            if (time <= from) return 0;
+            int last = (int) ((time - from) * count / Math.max(1, to - from));   // within one of the answer
+            while (last < count && timeOf(last + 1) < time) last++;
+            while (last > 0 && timeOf(last) >= time) last--;
+            return last;
+        }
+
+        /** The first write after {@code given} that brings the bytes since {@code given} to {@code need}, or the last. */
+        int firstFilling(int given, long need) {
+            if (total == 0) return count;
+            long through = bytesThrough(given) + Math.max(1, need);
+            if (through > total) return count;
+            int write = (int) Math.max(given + 1, through * count / total);   // within one of the answer
+            while (write < count && bytesThrough(write) < through) write++;
+            while (write > given + 1 && bytesThrough(write - 1) >= through) write--;
+            return write;
+        }
     }
 
     private WriteReason write(long now, long bytes) {
@@ -254,6 +343,8 @@ public final class ConnectionModel {
     // ---- state, for callers and tests ------------------------------------------------------------------------
 
     public long heldBytes() { return queuedBytes; }
+    /** Every byte written so far: sent, or held. */
+    public long bytesWritten() { return sentBytes + queuedBytes; }
     public long bytesInFlight() { return inFlight.stream().mapToLong(s -> s.bytes).sum(); }
     public boolean nodelay() { return nodelay; }
     public long rttNanos() { return rtt.nanos(); }
