@@ -9,6 +9,8 @@ import dev.tinygram.core.InboundModel;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.kernel.TcpInfo;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -28,11 +30,26 @@ public final class Connection {
     private static final int MAX_BURST_SIZES = 64;
     /**
      * After this many writes without a read, a burst is a stream: its writes are summed ({@link
-     * #absorbStreamingWrite}) and reach the model together, when they fill a segment or at the next other event.
+     * #absorbStreamingWrite}) and reach the model together, at the next write given the clock or the next other
+     * event.
      */
     static final int STREAMING_AFTER = MAX_BURST_SIZES;
     /** A stream's writes summed in a row at most: then one is given to the model with the clock (see below). */
-    static final int STREAM_SUM_MAX = 8;
+    static final int STREAM_SUM_MAX = 64;
+
+    private static final int LEFT_SHIFT = 40;
+    private static final int OPENED_WITH_SHIFT = 48;
+    private static final long BYTES_MASK = (1L << LEFT_SHIFT) - 1;
+    private static final long ONE_LEFT = 1L << LEFT_SHIFT;
+    private static final VarHandle STREAM;
+
+    static {
+        try {
+            STREAM = MethodHandles.lookup().findVarHandle(Connection.class, "stream", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Endpoint endpoint;
     private final Role role;
@@ -63,9 +80,17 @@ public final class Connection {
     /** The kernel's word as this read began, if it was asked (see {@link #kernelAtReadStart}). */
     private TcpInfo kernelAtRead;
     private boolean reading;
-    /** Bytes of a stream's writes not yet given to the model (see {@link #absorbStreamingWrite}). */
+    /** Bytes of a stream's writes taken from {@link #stream} and not yet given to the model. */
     private long streamedBytes;
     private int streamedWrites;
+    /**
+     * The stream's way past the lock: while open, a write of the stream is summed here with one compare-and-set
+     * ({@link #absorbStreamingWrite}). Packed: bits 0 to 39 the bytes summed, 40 to 47 how many more writes it
+     * takes, 48 to 55 how many it took when opened; 0 is closed. Only a locked event opens it, when it leaves the
+     * burst a stream with no read waiting; each locked event that needs the burst's writes closes it first and
+     * takes its sum, so a write is either in that sum or refused and made in full.
+     */
+    private volatile long stream;
 
     public Connection(Endpoint endpoint, Role role, ConnectionModel model, CallSites callSites) {
         this.endpoint = endpoint;
@@ -96,13 +121,15 @@ public final class Connection {
      * stall likelier.
      */
     public synchronized StallPrediction write(long now, long bytes, FixAction action, long minStallNanos) {
+        closeStream();
         if (burstWrites == 0) inbound.onOwnWrite(now);
-        boolean held = model.onWriteHeld(now, bytes + takeStreamedBytes());
+        boolean held = streamedWrites == 0 ? model.onWriteHeld(now, bytes)
+                : model.onEvenWritesHeld(now, streamedWrites + 1, takeStreamedBytes() + bytes);
         if (burstWrites < MAX_BURST_SIZES) {
             if (burstWrites == burst.length) burst = Arrays.copyOf(burst, burst.length * 2);
             burst[burstWrites] = bytes;
         }
-        burstWrites++;
+        countWrites(1);
         burstNodelay = appNodelay || action.fixed();
         if (!action.fixed()) fixedHeldWrite = null;
         if (held && heldWrite == null) {
@@ -114,31 +141,53 @@ public final class Connection {
                 nameLateStall(heldWrite);
             }
         }
+        openStreamIfStreaming();
         // A reader blocked on another thread is now waiting for the answer to this burst.
         return reading ? model.onReadStart(now) : null;
     }
 
     /**
-     * A write in the middle of a stream (a burst of more than {@value #STREAMING_AFTER} writes, no read waiting)
-     * while Nagle holds a partial segment, that together with what is held fills no segment: counted and summed,
-     * without the clock or the model, and true. The kernel sends nothing for such a write: it joins the held
-     * partial segment. The model sees the sum at the next write that fills a segment, at the next read, option
-     * or shutdown, and after {@value #STREAM_SUM_MAX} summed writes at most. What it can miss is an ACK between
-     * two summed writes that let the held bytes go: it then sends them, and the ones summed after the ACK, at the
-     * ACK's time, as one segment. That moves a stream's segment boundaries by a few writes at most, not whether
-     * its last bytes wait. False: the caller makes it a full {@link #write}. Most of a stream of small writes
-     * costs the agent this lock and a sum per write, not a clock read and the model.
+     * A write in the middle of a stream (a burst of more than {@value #STREAMING_AFTER} writes, no read waiting):
+     * counted and summed, without the lock, the clock or the model, and true. The model takes the sum at the next
+     * write that is given the clock, after {@value #STREAM_SUM_MAX} summed writes at most, or at the next read,
+     * option or shutdown, as writes evenly spread since the last write it saw ({@link
+     * ConnectionModel#onEvenWritesHeld}). For a stream written at an even pace, which a stream of small writes
+     * mostly is, the model's segments are then those of the writes given one by one; a pause in the middle of a
+     * sum moves them by a few writes at most. False: the caller makes it a full {@link #write}. Most of a stream
+     * of small writes costs the agent one compare-and-set per write.
      */
-    public synchronized boolean absorbStreamingWrite(long bytes) {
-        long held = model.heldBytes();
-        if (burstWrites < STREAMING_AFTER || reading || (held == 0 && streamedBytes == 0)
-                || streamedBytes + bytes + held >= model.mss() || streamedWrites == STREAM_SUM_MAX) {
-            return false;
+    public boolean absorbStreamingWrite(long bytes) {
+        long open = stream;
+        if ((open >>> LEFT_SHIFT & 0xFF) == 0 || bytes < 0 || bytes > Integer.MAX_VALUE) return false;
+        return STREAM.compareAndSet(this, open, open - ONE_LEFT + bytes);
+    }
+
+    /** Under the lock: closes {@link #stream} and takes what was summed through it. */
+    private void closeStream() {
+        if (stream == 0) return;   // only a locked event opens it, and this one holds the lock
+        long closed = (long) STREAM.getAndSet(this, 0L);
+        int writes = summedIn(closed);
+        streamedWrites += writes;
+        streamedBytes += closed & BYTES_MASK;
+        countWrites(writes);
+    }
+
+    /** The writes summed in a {@link #stream} word. */
+    private static int summedIn(long word) {
+        return (int) (word >>> OPENED_WITH_SHIFT & 0xFF) - (int) (word >>> LEFT_SHIFT & 0xFF);
+    }
+
+    /** Under the lock, at the end of an event: opens {@link #stream} if the burst is a stream and no read waits. */
+    private void openStreamIfStreaming() {
+        long room = STREAM_SUM_MAX - streamedWrites;
+        if (burstWrites >= STREAMING_AFTER && !reading && room > 0) {
+            stream = room << OPENED_WITH_SHIFT | room << LEFT_SHIFT;
         }
-        streamedBytes += bytes;
-        streamedWrites++;
-        burstWrites++;
-        return true;
+    }
+
+    /** More writes in the burst; a burst without a read may outlast an int's count: it stays just below max. */
+    private void countWrites(int writes) {
+        burstWrites = (int) Math.min(Integer.MAX_VALUE - 1L, (long) burstWrites + writes);
     }
 
     /** The summed stream bytes, now given to the model with the event that takes them. */
@@ -149,9 +198,12 @@ public final class Connection {
         return b;
     }
 
-    /** Gives the model a stream's summed writes before an event that is not a write, as written at {@code now}. */
+    /** Gives the model a stream's summed writes before an event that is not a write, as spread up to {@code now}. */
     private void catchUpStream(long now) {
-        if (streamedBytes > 0) model.onWriteHeld(now, takeStreamedBytes());
+        if (streamedWrites > 0) {
+            int writes = streamedWrites;
+            model.onEvenWritesHeld(now, writes, takeStreamedBytes());
+        }
     }
 
     /** Where the burst's first held write was made, or null if nothing of it was held. */
@@ -161,12 +213,17 @@ public final class Connection {
 
     /** The burst as the write just made left it: what coalescing decides on. */
     public synchronized Burst burst() {
-        return new Burst(reading, burstWrites, previousBurstWrites);
+        return new Burst(reading, writesSoFar(), previousBurstWrites);
     }
 
     /** The burst as a write about to be made would leave it: what a channel's cork decides on, before the write. */
     public synchronized Burst nextBurst() {
-        return new Burst(reading, burstWrites + 1, previousBurstWrites);
+        return new Burst(reading, writesSoFar() + 1, previousBurstWrites);
+    }
+
+    /** The burst's writes, those summed past the lock included, which stay there. */
+    private int writesSoFar() {
+        return (int) Math.min(Integer.MAX_VALUE - 1L, (long) burstWrites + summedIn(stream));
     }
 
     /** The app started waiting to read. Returns the prediction if this is a new wait, else null. */
@@ -177,6 +234,7 @@ public final class Connection {
     /** The same, with the {@code minStall} option. */
     public synchronized StallPrediction readStart(long now, long minStallNanos) {
         if (reading) return null;
+        closeStream();
         catchUpStream(now);
         reading = true;
         inbound.onReadStart(now, model.rttNanos());   // it knows whether we wrote since the peer's last piece
@@ -193,6 +251,7 @@ public final class Connection {
      * predicted a stall: the first exchanges of a connection are quick-acked, for example).
      */
     public synchronized Finding readEnd(long now, long bytes, FixAction action) {
+        closeStream();
         catchUpStream(now);
         if (!reading) readStart(now);
         Finding finding = inboundEnd(now, bytes, action);   // every read: the first piece of a request too
@@ -300,9 +359,11 @@ public final class Connection {
 
     /** The application set TCP_NODELAY. */
     public synchronized void appNodelay(long now, boolean on) {
+        closeStream();
         catchUpStream(now);
         model.onNodelay(now, on);
         appNodelay = on;
+        openStreamIfStreaming();
     }
 
     public int mss() {
@@ -310,8 +371,15 @@ public final class Connection {
     }
 
     public synchronized void shutdownOutput(long now) {
+        closeStream();
         catchUpStream(now);
         model.onShutdownOutput(now);
+        openStreamIfStreaming();
+    }
+
+    /** Every byte of the application's writes the model has taken: those still summed past the lock are not. */
+    synchronized long bytesGivenToModel() {
+        return model.bytesWritten();
     }
 
     /** A write burst is waiting for its answer: an NIO app's select may be the wait. */
