@@ -12,14 +12,34 @@ import java.util.function.BiConsumer;
  * <p>No cleaner thread, and no thread-local lookup key or expunction on every get (the inlined variant's cost on
  * each intercepted call): state of sockets collected without a close is expunged when a connection is added or
  * closed.
+ *
+ * <p>In front of the map, a small direct-mapped cache of the connections used last, by identity hash: every write
+ * of a stream looks its connection up, and a hit costs a few loads where the map's look-up costs a hash, a key
+ * object and a weak reference's compare. Its slots are written without a lock; a {@link Tracked} is immutable and
+ * safely published by its final fields, so a racing reader sees a whole one or the one before. A hit is checked
+ * against the tracked socket's weak reference, so the cache never keeps a socket alive (its cleaner closes the
+ * descriptor of an unreachable one); it may keep up to {@value #RECENT_SLOTS} tracked states of collected sockets
+ * until their slots are reused.
  */
 final class Connections {
+    static final int RECENT_SLOTS = 256;
+
     private final WeakConcurrentMap<Object, Tracked> bySocket = new WeakConcurrentMap<>(false, false);
+    private final Tracked[] recent = new Tracked[RECENT_SLOTS];
     private final AtomicLong tracked = new AtomicLong();
     private final AtomicLong findings = new AtomicLong();
 
     Tracked get(Object socket) {
-        return bySocket.get(socket);
+        int slot = slot(socket);
+        Tracked t = recent[slot];
+        if (t != null && t.isOf(socket)) return t;
+        t = bySocket.get(socket);
+        if (t != null && t != Tracked.NOT_TCP) recent[slot] = t;
+        return t;
+    }
+
+    private static int slot(Object socket) {
+        return System.identityHashCode(socket) & (RECENT_SLOTS - 1);
     }
 
     /** Adds {@code t} unless another thread was first; returns the one that is in the map. */
@@ -38,6 +58,9 @@ final class Connections {
 
     Tracked remove(Object socket) {
         Tracked t = bySocket.remove(socket);
+        int slot = slot(socket);
+        Tracked cached = recent[slot];
+        if (cached != null && cached.isOf(socket)) recent[slot] = null;
         bySocket.expungeStaleEntries();
         return t;
     }

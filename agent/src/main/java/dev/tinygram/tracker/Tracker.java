@@ -414,7 +414,7 @@ public final class Tracker implements EventSink {
         }
         Connection watch = new Connection(endpoint, role,
                 new ConnectionModel(config(endpoint, role, connectNanos, askKernel(socket))), callSites);
-        return connections.add(socket, new Tracked(watch, new ConnectionFix(endpoint)));
+        return connections.add(socket, new Tracked(socket, watch, new ConnectionFix(endpoint)));
     }
 
     /**
