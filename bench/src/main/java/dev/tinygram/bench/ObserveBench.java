@@ -28,6 +28,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       agent's worst case: an application that hits the stall on every request.</li>
  *   <li>{@code writeRead}: write 100 B, readStart, readEnd(100 B): 3 bridge calls, nothing held, no finding.
  *       The well-behaved request/response case.</li>
+ *   <li>{@code streamingWrite}: one 80 B write of a stream that never reads, as bulk-stream writes: after the
+ *       burst's first 64 writes, most are summed past the connection's lock, and one in 65 is given to the model
+ *       with the clock. 1 bridge call.</li>
  *   <li>{@code heldWriteStack}: that stack walk alone ({@code CallSites.capture}, 32 frames at most).</li>
  *   <li>{@code streamFlushObserving}: {@code TinygramBridge.streamFlushed}, which the woven
  *       {@code OutputStream.flush} calls for every stream of the JVM; outside mode=coalesce it returns before the
@@ -48,6 +51,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  */
 public class ObserveBench extends JmhDefaults {
     private static final byte[] DATA = new byte[100];
+    /** bulk-stream's message: 16 B of header and 64 B of payload. */
+    private static final byte[] MESSAGE = new byte[80];
     private static final java.nio.ByteBuffer BUFFER = java.nio.ByteBuffer.wrap(DATA);
     /** Any stream but a socket's: what most of the JVM's flush() calls are. */
     private final java.io.OutputStream stream = new java.io.ByteArrayOutputStream();
@@ -93,6 +98,12 @@ public class ObserveBench extends JmhDefaults {
         TinygramBridge.writing(conn, DATA, 0, DATA.length);
         TinygramBridge.readStarting(conn);
         TinygramBridge.readEnded(conn, DATA.length);
+    }
+
+    /** One write of a stream with no read (see the class comment): what bulk-stream pays per write, less the send. */
+    @Benchmark
+    public boolean streamingWrite() throws IOException {
+        return TinygramBridge.writing(conn, MESSAGE, 0, MESSAGE.length);
     }
 
     @Benchmark
