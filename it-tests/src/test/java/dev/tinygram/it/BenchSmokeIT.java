@@ -41,6 +41,10 @@ class BenchSmokeIT {
         Matcher ready = Pattern.compile("premain to ready[^|]*\\| (\\d+) ms").matcher(md);
         assertTrue(ready.find(), "the start-up table has the premain-to-ready figure");
         assertTrue(Integer.parseInt(ready.group(1)) > 0);
+        Matcher first = Pattern.compile("first request's latency[^|]*without agent \\| (\\d+\\.\\d+) ms").matcher(md);
+        assertTrue(first.find(), () -> "the start-up table has the first request's latency:\n" + md);
+        assertTrue(Double.parseDouble(first.group(1)) > 0);
+        assertTrue(md.contains("ObserveBench.streamingWrite"), "the stream's per-write benchmark ran");
         assertTrue(md.contains("Verdict: **flat**"), "the heap stays flat as connections come and go:\n" + md);
 
         Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder()
