@@ -53,6 +53,11 @@ record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.R
      * left out.
      */
     PairedRuns remeasured(ToDoubleFunction<Children.Run> measure) {
+        return remeasured(measure, "ms");
+    }
+
+    /** The same, in {@code unit}. */
+    PairedRuns remeasured(ToDoubleFunction<Children.Run> measure, String unit) {
         List<Double> wo = new ArrayList<>();
         List<Double> wi = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -64,7 +69,7 @@ record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.R
             wi.add(y);
             ratios.add(y / x);
         }
-        return new PairedRuns(Samples.of(wo), Samples.of(wi), Samples.of(ratios), withRuns, withoutRuns, "ms");
+        return new PairedRuns(Samples.of(wo), Samples.of(wi), Samples.of(ratios), withRuns, withoutRuns, unit);
     }
 
     boolean isEmpty() {
