@@ -13,6 +13,7 @@ import dev.tinygram.kernel.KernelReader;
 import dev.tinygram.observe.CallSites;
 import dev.tinygram.report.Findings;
 import dev.tinygram.report.ReportFile;
+import dev.tinygram.tracker.ConnectionWarmUp;
 import dev.tinygram.tracker.Tracker;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -102,10 +103,14 @@ final class AgentRuntime {
                 base.streams(), base.quickack(), new Remembered(), base.corks());
         base.sayIfQuickackUnsupported(options);
         Fixer fixer = new Fixer(1, options.fix(), coalescingFor(base, options, null), context);
-        Tracker tracker = new Tracker(new Tracker.Settings(options.profile(), options.mss(), options.stackDepth(),
-                base.kernel()::get),
-                new Endpoints(), base.findings(), System::nanoTime, fixer, AgentRuntime::standDown);
+        Tracker.Settings settings = new Tracker.Settings(options.profile(), options.mss(), options.stackDepth(),
+                base.kernel()::get);
+        Tracker tracker = new Tracker(settings, new Endpoints(), base.findings(), System::nanoTime, fixer,
+                AgentRuntime::standDown);
         tracker.install();
+        // Started now, it runs beside the hooks' installation and the self-test, on the other core, and is mostly
+        // done before the application's first request (started after them, it ran inside that request).
+        warmUpOnce(base, settings);
         long built = System.nanoTime();
         Installer.Installed hooks = Installer.install(inst, targets);
         long hooked = System.nanoTime();
@@ -121,7 +126,6 @@ final class AgentRuntime {
         }
         addExitSummaryOnce(base);
         registerMBeanOnce(base);
-        warmUpFindingsOnce(base);
         base.log().debug("tinygram: start-up phases: bootstrap injection {} ms, the rest built {} ms, hooks {} ms,"
                 + " self-test {} ms, then {} ms", millis(injected - started), millis(built - injected),
                 millis(hooked - built), millis(tested - hooked), millis(System.nanoTime() - tested));
@@ -259,10 +263,25 @@ final class AgentRuntime {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    /** The first finding's cold path, run off the application's threads (see {@link Findings#warmUp}). */
-    private static void warmUpFindingsOnce(Base base) {
+    /**
+     * The first connection's and the first finding's cold paths, run off the application's threads (see {@link
+     * ConnectionWarmUp} and {@link Findings#warmUp}).
+     */
+    private static void warmUpOnce(Base base, Tracker.Settings settings) {
         if (WARMED_UP.getAndSet(true)) return;
         Thread t = new Thread(() -> {
+            try {
+                TinygramBridge.runAsAgent(() -> {
+                    try {
+                        ConnectionWarmUp.run(settings);
+                    } catch (IOException | ReflectiveOperationException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            } catch (Throwable e) {
+                base.log().debug("warm-up of the connection path failed ({}); the first connection pays for it",
+                        e.toString());
+            }
             try {
                 TinygramBridge.runAsAgent(Findings::warmUp);
             } catch (Throwable e) {
