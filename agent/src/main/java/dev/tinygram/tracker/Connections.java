@@ -58,6 +58,9 @@ final class Connections {
 
     Tracked remove(Object socket) {
         Tracked t = bySocket.remove(socket);
+        // A get that found t in the map just before may still write it into its slot: t then names no socket
+        // any more, so that slot can never answer for this one.
+        if (t != null) t.forget();
         int slot = slot(socket);
         Tracked cached = recent[slot];
         if (cached != null && cached.isOf(socket)) recent[slot] = null;

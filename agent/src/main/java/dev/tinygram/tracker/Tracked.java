@@ -20,7 +20,12 @@ final class Tracked {
         this.fix = fix;
     }
 
-    /** Whether this is {@code candidate}'s state: never for {@link #NOT_TCP}. */
+    /** Closed: from now on this is no socket's state, wherever a racing cache write may have put it. */
+    void forget() {
+        if (socket != null) socket.clear();
+    }
+
+    /** Whether this is {@code candidate}'s state: never for {@link #NOT_TCP}, nor once forgotten. */
     boolean isOf(Object candidate) {
         return socket != null && socket.refersTo(candidate);
     }

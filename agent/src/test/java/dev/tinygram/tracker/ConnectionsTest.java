@@ -1,6 +1,7 @@
 package dev.tinygram.tracker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +48,17 @@ class ConnectionsTest {
     }
 
     @Test
-    void notTcpIsAnsweredButNeverCached() {
+    void aClosedConnectionsStateNamesNoSocketEvenIfARacingLookUpCachesItAgain() {
+        Connections c = new Connections();
+        Object socket = new Object();
+        Tracked t = c.add(socket, trackedFor(socket));
+        assertTrue(t.isOf(socket));
+        c.remove(socket);
+        assertFalse(t.isOf(socket), "a look-up that read it from the map before the close cannot hit it after");
+    }
+
+    @Test
+    void aSocketThatIsNeverTcpIsAnsweredSo() {
         Connections c = new Connections();
         Object unixSocket = new Object();
         c.neverTcp(unixSocket);
