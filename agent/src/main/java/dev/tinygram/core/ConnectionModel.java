@@ -139,14 +139,20 @@ public final class ConnectionModel {
         now = Math.max(now, clock);
         long from = wroteSinceLastRead ? lastWriteAt : clock == Long.MIN_VALUE ? now : clock;
         EvenWrites even = EvenWrites.of(from, now, writes, bytes);
+        boolean startsBurst = !wroteSinceLastRead;
         int given = 0;
         while (given < writes) {
             int first = given + 1;
             advanceTo(even.timeOf(first));   // what the ACKs due by this write let go, first
+            boolean inFlightAtFirst = !inFlight.isEmpty();
             int last = holdsPartialNow() ? Math.min(even.lastBefore(nextAckArrival()),
                     even.firstFilling(given, mss - queuedBytes)) : first;
             last = Math.max(first, last);
             write(even.timeOf(last), even.bytesThrough(last) - even.bytesThrough(given));
+            if (startsBurst && given == 0) {   // the burst began at its first write, not at its first piece's last
+                burstStartedAt = even.timeOf(1);
+                inFlightAtBurstStart = inFlightAtFirst;
+            }
             given = last;
         }
         return queuedBytes > 0;
@@ -343,6 +349,8 @@ public final class ConnectionModel {
     // ---- state, for callers and tests ------------------------------------------------------------------------
 
     public long heldBytes() { return queuedBytes; }
+    /** The latest time any event gave the model, or {@code Long.MIN_VALUE} before the first. */
+    public long latestTime() { return clock; }
     /** Every byte written so far: sent, or held. */
     public long bytesWritten() { return sentBytes + queuedBytes; }
     public long bytesInFlight() { return inFlight.stream().mapToLong(s -> s.bytes).sum(); }

@@ -123,8 +123,13 @@ public final class Connection {
     public synchronized StallPrediction write(long now, long bytes, FixAction action, long minStallNanos) {
         closeStream();
         if (burstWrites == 0) inbound.onOwnWrite(now);
-        boolean held = streamedWrites == 0 ? model.onWriteHeld(now, bytes)
-                : model.onEvenWritesHeld(now, streamedWrites + 1, takeStreamedBytes() + bytes);
+        boolean held;
+        if (streamedWrites > 0 && bytes <= Integer.MAX_VALUE) {
+            held = model.onEvenWritesHeld(now, streamedWrites + 1, takeStreamedBytes() + bytes);
+        } else {
+            catchUpStream(now);   // a write of 2 GiB or more (a gathering one) is no even share of a stream
+            held = model.onWriteHeld(now, bytes);
+        }
         if (burstWrites < MAX_BURST_SIZES) {
             if (burstWrites == burst.length) burst = Arrays.copyOf(burst, burst.length * 2);
             burst[burstWrites] = bytes;
@@ -152,9 +157,10 @@ public final class Connection {
      * write that is given the clock, after {@value #STREAM_SUM_MAX} summed writes at most, or at the next read,
      * option or shutdown, as writes evenly spread since the last write it saw ({@link
      * ConnectionModel#onEvenWritesHeld}). For a stream written at an even pace, which a stream of small writes
-     * mostly is, the model's segments are then those of the writes given one by one; a pause in the middle of a
-     * sum moves them by a few writes at most. False: the caller makes it a full {@link #write}. Most of a stream
-     * of small writes costs the agent one compare-and-set per write.
+     * mostly is, the model's segments are then those of the writes given one by one; where the pace was not even
+     * between two clock readings (a pause among those 65 writes at most), segments move within that span. False:
+     * the caller makes it a full {@link #write}. Most of a stream of small writes costs the agent one
+     * compare-and-set per write.
      */
     public boolean absorbStreamingWrite(long bytes) {
         long open = stream;
@@ -252,7 +258,12 @@ public final class Connection {
      */
     public synchronized Finding readEnd(long now, long bytes, FixAction action) {
         closeStream();
-        catchUpStream(now);
+        // Writes still summed here met no read start (a non-blocking read that found data at once): they were
+        // made before the read, at a time unknown. Spread up to the read's end, the last of them would be its
+        // answer's own time, and the round trip learnt from it 1 ns; taken as made by the last time the model
+        // saw, the round trip learnt is too long rather than too short, the safer error.
+        long latest = model.latestTime();
+        catchUpStream(latest == Long.MIN_VALUE ? now : Math.min(now, latest));
         if (!reading) readStart(now);
         Finding finding = inboundEnd(now, bytes, action);   // every read: the first piece of a request too
         if (burstWrites > 1 && model.heldSinceLastRead()) {
