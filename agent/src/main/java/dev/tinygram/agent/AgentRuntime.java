@@ -37,10 +37,11 @@ import javax.management.ObjectName;
 final class AgentRuntime {
     static final String VERSION = versionOf();
     private static final Object LOCK = new Object();
-    /** Process-wide, once: the exit summary, the MBean, and the warm-up of the first finding's path. */
+    /** Process-wide, once: the exit summary, the MBean, the warm-ups, and the kernel reader's opening. */
     private static final AtomicBoolean EXIT_HOOK_ADDED = new AtomicBoolean();
     private static final AtomicBoolean MBEAN_STARTED = new AtomicBoolean();
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+    private static final AtomicBoolean KERNEL_READER_OPENED = new AtomicBoolean();
     /** Whether coalescing ever ran, for the exit summary. */
     private static final AtomicBoolean EVER_COALESCED = new AtomicBoolean();
 
@@ -108,8 +109,6 @@ final class AgentRuntime {
         Tracker tracker = new Tracker(settings, new Endpoints(), base.findings(), System::nanoTime, fixer,
                 AgentRuntime::standDown);
         tracker.install();
-        // Started now, it runs beside the hooks' installation and the self-test, on the other core, and is mostly
-        // done before the application's first request (started after them, it ran inside that request).
         warmUpOnce(base, settings);
         long built = System.nanoTime();
         Installer.Installed hooks = Installer.install(inst, targets);
@@ -126,6 +125,7 @@ final class AgentRuntime {
         }
         addExitSummaryOnce(base);
         registerMBeanOnce(base);
+        openKernelReaderOnce(base);
         base.log().debug("tinygram: start-up phases: bootstrap injection {} ms, the rest built {} ms, hooks {} ms,"
                 + " self-test {} ms, then {} ms", millis(injected - started), millis(built - injected),
                 millis(hooked - built), millis(tested - hooked), millis(System.nanoTime() - tested));
@@ -265,7 +265,10 @@ final class AgentRuntime {
 
     /**
      * The first connection's and the first finding's cold paths, run off the application's threads (see {@link
-     * ConnectionWarmUp} and {@link Findings#warmUp}).
+     * ConnectionWarmUp} and {@link Findings#warmUp}): started before the hooks are installed, they run beside
+     * their install and the self-test, and are mostly done before the application's first request (started after
+     * them, they ran inside it). Neither touches anything of the agent's, so they may run on if the self-test then
+     * stands the agent down.
      */
     private static void warmUpOnce(Base base, Tracker.Settings settings) {
         if (WARMED_UP.getAndSet(true)) return;
@@ -288,8 +291,21 @@ final class AgentRuntime {
                 base.log().debug("warm-up of the findings path failed ({}); the first finding pays for it",
                         e.toString());
             }
-            TinygramBridge.runAsAgent(base::openKernelReader);
         }, "tinygram-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Once the self-test passed, and off the application's threads: the kernel reader (JDK 22+) is opened. */
+    private static void openKernelReaderOnce(Base base) {
+        if (KERNEL_READER_OPENED.getAndSet(true)) return;
+        Thread t = new Thread(() -> {
+            try {
+                TinygramBridge.runAsAgent(base::openKernelReader);
+            } catch (Throwable e) {   // never an uncaught trace in the application's output
+                base.log().debug("opening the kernel reader failed ({}); findings carry the model's", e.toString());
+            }
+        }, "tinygram-kernel-reader");
         t.setDaemon(true);
         t.start();
     }

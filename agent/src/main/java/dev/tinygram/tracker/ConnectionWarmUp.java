@@ -23,6 +23,7 @@ public final class ConnectionWarmUp {
     private static final byte[] REQUEST_PART = new byte[100];
     /** More than a burst takes to become a stream, so that its writes are summed past the lock too. */
     private static final int STREAM_WRITES = 200;
+    private static final int TIMEOUT_MILLIS = 2_000;
 
     private ConnectionWarmUp() {}
 
@@ -52,10 +53,12 @@ public final class ConnectionWarmUp {
         Tracker tracker = new Tracker(settings, new Endpoints(), dropped, () -> now[0] += 10_000, Fixer.none(),
                 error -> {});
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+        try (ServerSocketChannel server = ServerSocketChannel.open(); SocketChannel client = SocketChannel.open()) {
             server.bind(new InetSocketAddress(loopback, 0), 1);
-            try (SocketChannel client = SocketChannel.open(server.getLocalAddress());
-                 SocketChannel accepted = server.accept()) {
+            // Bounded, should loopback be filtered: the warm-up then gives up, and the first connection pays.
+            server.socket().setSoTimeout(TIMEOUT_MILLIS);
+            client.socket().connect(server.getLocalAddress(), TIMEOUT_MILLIS);
+            try (SocketChannel accepted = server.socket().accept().getChannel()) {
                 tracker.opened(client, 50_000);
                 tracker.accepted(accepted);
                 for (int round = 0; round < 3; round++) {
