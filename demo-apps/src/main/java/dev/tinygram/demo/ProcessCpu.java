@@ -24,10 +24,7 @@ final class ProcessCpu {
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
-    /**
-     * The CPU time of the calling thread, user and system, or -1 where the JVM cannot say: a writer's own cost,
-     * which, unlike a stream's wall time, does not move with how the reader thread happens to be scheduled.
-     */
+    /** The CPU time of the calling thread, user and system, or -1 where the JVM cannot say: a writer's own cost. */
     static long threadNanos() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;

@@ -52,7 +52,8 @@ final class OverheadSection implements Section {
                 + "(the inverse of its throughput)", plan.bulkMessages(), plan.bulkWarmup()), bulk);
         printRow("the same stream's CPU time, all threads of the process", bulkCpu);
         printRow("the same stream's writing thread, its CPU per message (system calls included)", bulkWriter);
-        printRow("A/A: the same stream without the agent in both runs of each pair, what these pairs can resolve",
+        printRow("A/A: the same stream without the agent in both runs of each pair (run after the pairs above), "
+                + "what these pairs can resolve",
                 bulkAa, "no agent: the noise");
         md.println();
     }

@@ -14,7 +14,7 @@ class BenchPartsTest {
     void thePlansKeepTheirSizes() {
         BenchPlan full = BenchPlan.FULL;
         assertEquals(new BenchPlan.LatencyPlan(List.of(), 5_000, 500, 30, 1, 100_000), full.latency());
-        assertEquals(new BenchPlan.OverheadPlan(5, 20_000, 5_000, 2_000_000, 1_000_000), full.overhead());
+        assertEquals(new BenchPlan.OverheadPlan(5, 60_000, 60_000, 2_000_000, 3_000_000), full.overhead());
         assertEquals(new BenchPlan.JmhPlan(List.of(), 480), full.jmh());
         assertEquals(new BenchPlan.StartupPlan(7, 3), full.startup());
         assertEquals(new BenchPlan.MemoryPlan(5_000, 100_000), full.memory());
