@@ -9,8 +9,6 @@ import dev.tinygram.core.InboundModel;
 import dev.tinygram.core.ReadOutcome;
 import dev.tinygram.core.StallPrediction;
 import dev.tinygram.kernel.TcpInfo;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -36,20 +34,6 @@ public final class Connection {
     static final int STREAMING_AFTER = MAX_BURST_SIZES;
     /** A stream's writes summed in a row at most: then one is given to the model with the clock (see below). */
     static final int STREAM_SUM_MAX = 64;
-
-    private static final int LEFT_SHIFT = 40;
-    private static final int OPENED_WITH_SHIFT = 48;
-    private static final long BYTES_MASK = (1L << LEFT_SHIFT) - 1;
-    private static final long ONE_LEFT = 1L << LEFT_SHIFT;
-    private static final VarHandle STREAM;
-
-    static {
-        try {
-            STREAM = MethodHandles.lookup().findVarHandle(Connection.class, "stream", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final Endpoint endpoint;
     private final Role role;
@@ -84,13 +68,10 @@ public final class Connection {
     private long streamedBytes;
     private int streamedWrites;
     /**
-     * The stream's way past the lock: while open, a write of the stream is summed here with one compare-and-set
-     * ({@link #absorbStreamingWrite}). Packed: bits 0 to 39 the bytes summed, 40 to 47 how many more writes it
-     * takes, 48 to 55 how many it took when opened; 0 is closed. Only a locked event opens it, when it leaves the
-     * burst a stream with no read waiting; each locked event that needs the burst's writes closes it first and
-     * takes its sum, so a write is either in that sum or refused and made in full.
+     * The stream's way past the lock ({@link #absorbStreamingWrite}). A locked event opens it when it leaves the
+     * burst a stream with no read waiting; each locked event that needs the burst's writes closes it first.
      */
-    private volatile long stream;
+    private final StreamSum stream = new StreamSum();
 
     public Connection(Endpoint endpoint, Role role, ConnectionModel model, CallSites callSites) {
         this.endpoint = endpoint;
@@ -163,32 +144,21 @@ public final class Connection {
      * compare-and-set per write.
      */
     public boolean absorbStreamingWrite(long bytes) {
-        long open = stream;
-        if ((open >>> LEFT_SHIFT & 0xFF) == 0 || bytes < 0 || bytes > Integer.MAX_VALUE) return false;
-        return STREAM.compareAndSet(this, open, open - ONE_LEFT + bytes);
+        return stream.add(bytes);
     }
 
     /** Under the lock: closes {@link #stream} and takes what was summed through it. */
     private void closeStream() {
-        if (stream == 0) return;   // only a locked event opens it, and this one holds the lock
-        long closed = (long) STREAM.getAndSet(this, 0L);
-        int writes = summedIn(closed);
-        streamedWrites += writes;
-        streamedBytes += closed & BYTES_MASK;
-        countWrites(writes);
-    }
-
-    /** The writes summed in a {@link #stream} word. */
-    private static int summedIn(long word) {
-        return (int) (word >>> OPENED_WITH_SHIFT & 0xFF) - (int) (word >>> LEFT_SHIFT & 0xFF);
+        StreamSum.Taken taken = stream.close();
+        streamedWrites += taken.writes();
+        streamedBytes += taken.bytes();
+        countWrites(taken.writes());
     }
 
     /** Under the lock, at the end of an event: opens {@link #stream} if the burst is a stream and no read waits. */
     private void openStreamIfStreaming() {
-        long room = STREAM_SUM_MAX - streamedWrites;
-        if (burstWrites >= STREAMING_AFTER && !reading && room > 0) {
-            stream = room << OPENED_WITH_SHIFT | room << LEFT_SHIFT;
-        }
+        int room = STREAM_SUM_MAX - streamedWrites;
+        if (burstWrites >= STREAMING_AFTER && !reading && room > 0) stream.open(room);
     }
 
     /** More writes in the burst; a burst without a read may outlast an int's count: it stays just below max. */
@@ -229,7 +199,7 @@ public final class Connection {
 
     /** The burst's writes, those summed past the lock included, which stay there. */
     private int writesSoFar() {
-        return (int) Math.min(Integer.MAX_VALUE - 1L, (long) burstWrites + summedIn(stream));
+        return (int) Math.min(Integer.MAX_VALUE - 1L, (long) burstWrites + stream.writes());
     }
 
     /** The app started waiting to read. Returns the prediction if this is a new wait, else null. */
