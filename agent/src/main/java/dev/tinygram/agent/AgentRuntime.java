@@ -273,24 +273,15 @@ final class AgentRuntime {
     private static void warmUpOnce(Base base, Tracker.Settings settings) {
         if (WARMED_UP.getAndSet(true)) return;
         Thread t = new Thread(() -> {
-            try {
-                TinygramBridge.runAsAgent(() -> {
-                    try {
-                        ConnectionWarmUp.run(settings);
-                    } catch (IOException | ReflectiveOperationException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-            } catch (Throwable e) {
-                base.log().debug("warm-up of the connection path failed ({}); the first connection pays for it",
-                        e.toString());
-            }
-            try {
-                TinygramBridge.runAsAgent(Findings::warmUp);
-            } catch (Throwable e) {
-                base.log().debug("warm-up of the findings path failed ({}); the first finding pays for it",
-                        e.toString());
-            }
+            runAsAgentQuietly(base, "warm-up of the connection path", "the first connection pays for it", () -> {
+                try {
+                    ConnectionWarmUp.run(settings);
+                } catch (IOException | ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            runAsAgentQuietly(base, "warm-up of the findings path", "the first finding pays for it",
+                    Findings::warmUp);
         }, "tinygram-warm-up");
         t.setDaemon(true);
         t.start();
@@ -299,15 +290,22 @@ final class AgentRuntime {
     /** Once the self-test passed, and off the application's threads: the kernel reader (JDK 22+) is opened. */
     private static void openKernelReaderOnce(Base base) {
         if (KERNEL_READER_OPENED.getAndSet(true)) return;
-        Thread t = new Thread(() -> {
-            try {
-                TinygramBridge.runAsAgent(base::openKernelReader);
-            } catch (Throwable e) {   // never an uncaught trace in the application's output
-                base.log().debug("opening the kernel reader failed ({}); findings carry the model's", e.toString());
-            }
-        }, "tinygram-kernel-reader");
+        Thread t = new Thread(() -> runAsAgentQuietly(base, "opening the kernel reader",
+                "findings carry the model's", base::openKernelReader), "tinygram-kernel-reader");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Agent work on a thread of the agent's own: its socket calls unobserved, and a failure only a debug line,
+     * never an uncaught trace in the application's output.
+     */
+    private static void runAsAgentQuietly(Base base, String what, String consequence, Runnable work) {
+        try {
+            TinygramBridge.runAsAgent(work);
+        } catch (Throwable e) {
+            base.log().debug("{} failed ({}); {}", what, e.toString(), consequence);
+        }
     }
 
     /** Registered from a thread of its own: the platform MBean server takes a while to start, not the app's. */

@@ -336,9 +336,7 @@ public final class TinygramBridge {
     public static void closing(Object connection) {
         Object[] failure;
         try {
-            failure = CLOSE_FAILURE.get();
-            failure[0] = null;   // whatever an earlier close left, even one made while no sink was installed
-            failure[1] = null;
+            failure = clearedCloseFailure();   // whatever an earlier close left, even one made with no sink
         } catch (Throwable t) {
             failed(SINK.get(), t);
             return;
@@ -366,12 +364,18 @@ public final class TinygramBridge {
      */
     public static void closeThrew(Object connection) {
         try {
-            Object[] failure = CLOSE_FAILURE.get();
-            failure[0] = null;
-            failure[1] = null;
+            clearedCloseFailure();
         } catch (Throwable t) {
             failed(SINK.get(), t);
         }
+    }
+
+    /** This thread's close-failure stash, emptied. */
+    private static Object[] clearedCloseFailure() {
+        Object[] failure = CLOSE_FAILURE.get();
+        failure[0] = null;
+        failure[1] = null;
+        return failure;
     }
 
     /** The close returned: throws the flush failure {@link #closing} kept for this connection, if any. */

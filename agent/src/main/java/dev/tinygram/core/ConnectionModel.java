@@ -415,7 +415,7 @@ public final class ConnectionModel {
         }
         if (queuedBytes == 0) return sentFull ? WriteReason.FULL_SEGMENT : WriteReason.NOTHING_IN_FLIGHT;
         boolean packetsInFlight = !inFlight.isEmpty();
-        if (NagleRule.holdsPartialSegment(profile.senderRule(), nodelay, packetsInFlight, lastSmallSegmentUnacked)) {
+        if (holdsPartialNow()) {
             WriteReason why = profile.senderRule() == SenderRule.MINSHALL
                     ? WriteReason.HELD_BEHIND_UNACKED_SMALL_SEGMENT : WriteReason.HELD_BEHIND_UNACKED_DATA;
             trace.held(now, queuedBytes, why);

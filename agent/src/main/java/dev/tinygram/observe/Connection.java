@@ -161,9 +161,14 @@ public final class Connection {
         if (burstWrites >= STREAMING_AFTER && !reading && room > 0) stream.open(room);
     }
 
-    /** More writes in the burst; a burst without a read may outlast an int's count: it stays just below max. */
+    /** More writes in the burst. */
     private void countWrites(int writes) {
-        burstWrites = (int) Math.min(Integer.MAX_VALUE - 1L, (long) burstWrites + writes);
+        burstWrites = burstCount((long) burstWrites + writes);
+    }
+
+    /** A burst without a read may outlast an int's count: it stays just below max, where one more still fits. */
+    private static int burstCount(long writes) {
+        return (int) Math.min(Integer.MAX_VALUE - 1L, writes);
     }
 
     /** The summed stream bytes, now given to the model with the event that takes them. */
@@ -174,8 +179,12 @@ public final class Connection {
         return b;
     }
 
-    /** Gives the model a stream's summed writes before an event that is not a write, as spread up to {@code now}. */
+    /**
+     * Closes {@link #stream} and gives the model the stream's summed writes before an event that is not a write,
+     * as spread up to {@code now}.
+     */
     private void catchUpStream(long now) {
+        closeStream();
         if (streamedWrites > 0) {
             int writes = streamedWrites;
             model.onEvenWritesHeld(now, writes, takeStreamedBytes());
@@ -199,7 +208,7 @@ public final class Connection {
 
     /** The burst's writes, those summed past the lock included, which stay there. */
     private int writesSoFar() {
-        return (int) Math.min(Integer.MAX_VALUE - 1L, (long) burstWrites + stream.writes());
+        return burstCount((long) burstWrites + stream.writes());
     }
 
     /** The app started waiting to read. Returns the prediction if this is a new wait, else null. */
@@ -210,7 +219,6 @@ public final class Connection {
     /** The same, with the {@code minStall} option. */
     public synchronized StallPrediction readStart(long now, long minStallNanos) {
         if (reading) return null;
-        closeStream();
         catchUpStream(now);
         reading = true;
         inbound.onReadStart(now, model.rttNanos());   // it knows whether we wrote since the peer's last piece
@@ -227,13 +235,12 @@ public final class Connection {
      * predicted a stall: the first exchanges of a connection are quick-acked, for example).
      */
     public synchronized Finding readEnd(long now, long bytes, FixAction action) {
-        closeStream();
         // Writes still summed here met no read start (a non-blocking read that found data at once): they were
         // made before the read, at a time unknown. Spread up to the read's end, the last of them would be its
         // answer's own time, and the round trip learnt from it 1 ns; taken as made by the last time the model
-        // saw, the round trip learnt is too long rather than too short, the safer error.
-        long latest = model.latestTime();
-        catchUpStream(latest == Long.MIN_VALUE ? now : Math.min(now, latest));
+        // saw, the round trip learnt is too long rather than too short, the safer error. (A sum follows 64 writes
+        // the model saw, so that time is set.)
+        catchUpStream(Math.min(now, model.latestTime()));
         if (!reading) readStart(now);
         Finding finding = inboundEnd(now, bytes, action);   // every read: the first piece of a request too
         if (burstWrites > 1 && model.heldSinceLastRead()) {
@@ -340,7 +347,6 @@ public final class Connection {
 
     /** The application set TCP_NODELAY. */
     public synchronized void appNodelay(long now, boolean on) {
-        closeStream();
         catchUpStream(now);
         model.onNodelay(now, on);
         appNodelay = on;
@@ -352,7 +358,6 @@ public final class Connection {
     }
 
     public synchronized void shutdownOutput(long now) {
-        closeStream();
         catchUpStream(now);
         model.onShutdownOutput(now);
         openStreamIfStreaming();

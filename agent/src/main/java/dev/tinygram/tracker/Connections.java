@@ -62,8 +62,7 @@ final class Connections {
         // any more, so that slot can never answer for this one.
         if (t != null) t.forget();
         int slot = slot(socket);
-        Tracked cached = recent[slot];
-        if (cached != null && cached.isOf(socket)) recent[slot] = null;
+        if (t != null && recent[slot] == t) recent[slot] = null;   // by identity: forgotten, it is no socket's
         bySocket.expungeStaleEntries();
         return t;
     }

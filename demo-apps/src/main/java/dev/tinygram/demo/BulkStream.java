@@ -163,6 +163,7 @@ final class BulkStream implements Demo {
         if (cpuMs >= 0) r.put("cpu_ms", cpuMs);
         // the writing thread's own CPU per message, system calls included (the end message counts as one); on
         // loopback it moves with the reader's scheduling as the wall time does, since the send runs the receive
+        // path too
         if (writerCpu >= 0) r.put("writer_cpu_ns_per_msg", Stats.oneDecimal((double) writerCpu / (messages + 1)));
         integrity.appendTo(r);
         out.println(r);
