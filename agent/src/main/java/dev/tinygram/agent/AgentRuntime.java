@@ -123,9 +123,9 @@ final class AgentRuntime {
                     + ". Please report this with your JDK version; the application runs without tinygram");
             return;
         }
+        openKernelReaderOnce(base);   // first: the first findings carry its word only once it is open
         addExitSummaryOnce(base);
         registerMBeanOnce(base);
-        openKernelReaderOnce(base);
         base.log().debug("tinygram: start-up phases: bootstrap injection {} ms, the rest built {} ms, hooks {} ms,"
                 + " self-test {} ms, then {} ms", millis(injected - started), millis(built - injected),
                 millis(hooked - built), millis(tested - hooked), millis(System.nanoTime() - tested));
