@@ -387,6 +387,16 @@ public final class ConnectionModel {
         return blocker != null && (blocker.ackDelayed || ackArrival(blocker) - lastWriteAt >= minStallNanos);
     }
 
+    /**
+     * Whether a read starting now could predict anything or be judged by its wait: bytes are held, or a write was
+     * held since the last read. Otherwise its prediction is "nothing held" whenever it starts, and its wait is
+     * weighed against nothing, so a caller may leave its start untimed ({@link #onReadEnd} then starts it at its
+     * end, as it does a read that was never started).
+     */
+    public boolean readStartMatters() {
+        return queuedBytes > 0 || heldSinceLastRead;
+    }
+
     /** Whether a write of the burst since the last read was held by Nagle. */
     public boolean heldSinceLastRead() {
         return heldSinceLastRead;

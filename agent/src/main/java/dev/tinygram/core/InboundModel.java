@@ -74,12 +74,20 @@ public final class InboundModel {
      */
     public InboundPrediction onReadStart(long now, long rttNanos) {
         pending = null;
-        if (wroteSinceData || pieceCount == 0 || !interactive || lastPieceBytes >= mss) return null;
+        if (!readStartMayPredict()) return null;
         long ackFires = lastDataAt + profile.delayedAckNanos();
         long restArrives = ackFires + rttNanos;
         if (restArrives <= now) return null;
         pending = new InboundPrediction(lastPieceBytes, now, restArrives - now, profile.delayedAckNanos());
         return pending;
+    }
+
+    /**
+     * Whether a read starting now may predict a wait for our delayed ACK, whenever it starts: otherwise a caller
+     * may leave its start untimed and not tell this model of it.
+     */
+    public boolean readStartMayPredict() {
+        return !wroteSinceData && pieceCount > 0 && interactive && lastPieceBytes < mss;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * What observe sees of one connection: the decision core's model, and the write burst since the last read. One
@@ -214,6 +215,23 @@ public final class Connection {
     /** The app started waiting to read. Returns the prediction if this is a new wait, else null. */
     public StallPrediction readStart(long now) {
         return readStart(now, StallPrediction.DEFAULT_MIN_STALL_NANOS);
+    }
+
+    /**
+     * The same, reading {@code clock} only if the read's start can matter: most reads of a healthy connection
+     * predict nothing (nothing held, nothing of the peer's pieces waiting), and the clock is the larger part of the
+     * agent's cost per event. Such a read is marked as waiting, and the models are told of it at its end, where
+     * its start is taken to be its end: its wait is weighed against nothing. A write made meanwhile on another
+     * thread starts the model's read with its own time, as before.
+     */
+    public synchronized StallPrediction readStart(LongSupplier clock, long minStallNanos) {
+        if (reading) return null;
+        closeStream();
+        if (streamedWrites == 0 && !model.readStartMatters() && !inbound.readStartMayPredict()) {
+            reading = true;
+            return null;
+        }
+        return readStart(clock.getAsLong(), minStallNanos);
     }
 
     /** The same, with the {@code minStall} option. */

@@ -175,7 +175,7 @@ public final class Tracker implements EventSink {
         if (t == Tracked.NOT_TCP) return;
         if (t.fix.coalescing()) fixer.readStarting(connection, t.fix);
         if (t.fix.corking()) fixer.channelWaiting(connection, t.fix);
-        waitStarts(connection, t, clock.getAsLong());
+        readWaits(connection, t);
     }
 
     /** A channel read can only wait when the channel is blocking; a non-blocking read's wait is its select. */
@@ -186,7 +186,7 @@ public final class Tracker implements EventSink {
         Tracked t = lookUp(channel, Role.UNKNOWN);
         if (t == Tracked.NOT_TCP) return;
         if (t.fix.corking()) fixer.channelWaiting(channel, t.fix);   // a read, blocking or not: the burst is done
-        if (blocking) waitStarts(channel, t, clock.getAsLong());
+        if (blocking) readWaits(channel, t);
     }
 
     @Override
@@ -337,10 +337,19 @@ public final class Tracker implements EventSink {
 
     /** The read that starts now waits for the answer: observe predicts, and a predicted stall may be fixed. */
     private void waitStarts(Object connection, Tracked t, long now) {
-        StallPrediction p = t.watch.readStart(now, findings.minStallNanos());
+        reportIfWorth(connection, t, t.watch.readStart(now, findings.minStallNanos()));
+    }
+
+    /** A read's prediction worth a report flags the connection, unless the kernel holds nothing after all. */
+    private void reportIfWorth(Object connection, Tracked t, StallPrediction p) {
         if (worthReporting(p) && !kernelContradicts(connection, t)) {
             fixer.stallPredicted(connection, t.fix, t.watch.heldWriteSite());
         }
+    }
+
+    /** A read starts: as {@link #waitStarts}, with the clock read only where the read's start can matter. */
+    private void readWaits(Object connection, Tracked t) {
+        reportIfWorth(connection, t, t.watch.readStart(clock, findings.minStallNanos()));
     }
 
     /**
