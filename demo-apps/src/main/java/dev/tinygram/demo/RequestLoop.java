@@ -12,11 +12,11 @@ final class RequestLoop {
 
     /**
      * Latencies of the timed requests plus the start and end of the timed phase, and the process's CPU time over
-     * it in nanoseconds, all of it and its user-mode part (-1 where unknown).
+     * it in nanoseconds (-1 where unknown).
      */
-    record Timing(long[] latencies, long startNanos, long endNanos, long cpuNanos, long userCpuNanos) {
+    record Timing(long[] latencies, long startNanos, long endNanos, long cpuNanos) {
         Timing(long[] latencies, long startNanos, long endNanos) {
-            this(latencies, startNanos, endNanos, -1, -1);
+            this(latencies, startNanos, endNanos, -1);
         }
 
         Stats.Summary summary() {
@@ -79,7 +79,6 @@ final class RequestLoop {
         atTimedStart.run();
         long[] latencies = new long[requests];
         long cpuBefore = ProcessCpu.nanos();
-        long userBefore = ProcessCpu.userNanos();
         long start = System.nanoTime();
         for (int i = 0; i < requests; i++) {
             long t0 = System.nanoTime();
@@ -88,11 +87,6 @@ final class RequestLoop {
         }
         long end = System.nanoTime();
         long cpuAfter = ProcessCpu.nanos();
-        long userAfter = ProcessCpu.userNanos();
-        return new Timing(latencies, start, end, between(cpuBefore, cpuAfter), between(userBefore, userAfter));
-    }
-
-    private static long between(long before, long after) {
-        return before < 0 || after < 0 ? -1 : after - before;
+        return new Timing(latencies, start, end, cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore);
     }
 }

@@ -84,7 +84,6 @@ final class WwrClient extends RequestResponseDemo {
         }
         Result result = Result.latency(demo.name(), timing.summary());
         if (timing.cpuNanos() >= 0) result.put("cpu_ms", Stats.twoDecimals(timing.cpuNanos() / 1e6));
-        if (timing.userCpuNanos() >= 0) result.put("user_cpu_ms", Stats.twoDecimals(timing.userCpuNanos() / 1e6));
         Segments.perRequest(result, segmentsBefore, after, timing.latencies().length);
         return demo.report(o, out, timing.summary(), integrity, result);
     }
