@@ -45,6 +45,11 @@ class BenchSmokeIT {
         assertTrue(first.find(), () -> "the start-up table has the first request's latency:\n" + md);
         assertTrue(Double.parseDouble(first.group(1)) > 0);
         assertTrue(md.contains("ObserveBench.streamingWrite"), "the stream's per-write benchmark ran");
+        Matcher pinned = Pattern.compile("ping-pong's CPU time, all threads of the process on one core[^|]*\\| "
+                + "([\\d,.]+) ms \\| ([\\d,.]+) ms").matcher(md);
+        assertTrue(pinned.find(), () -> "the ping-pong's CPU is measured on one core too (CI has taskset):\n" + md);
+        assertTrue(Double.parseDouble(pinned.group(2).replace(",", "")) > 0);
+        assertTrue(md.contains("A/A: the same ping-pong's CPU time"), "and its A/A row says what the pairs resolve");
         assertTrue(md.contains("Verdict: **flat**"), "the heap stays flat as connections come and go:\n" + md);
 
         Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder()

@@ -12,6 +12,9 @@ final class OverheadSection implements Section {
     /** Pairs that spread wider than this cannot judge a 2 % goal. */
     private static final double NOISY_SPAN = 0.04;
 
+    /** The launcher that keeps a child on one core, or none where {@code taskset} (util-linux) is missing. */
+    private static final List<String> ONE_CORE = onPath("taskset") ? List.of("taskset", "-c", "0") : List.of();
+
     private final BenchContext ctx;
     private final OverheadPlan plan;
     private final PrintStream md;
@@ -29,11 +32,20 @@ final class OverheadSection implements Section {
         md.printf(Locale.ROOT, "Child JVMs without the agent and with `mode=observe`, %d interleaved pair(s) (the "
                 + "order alternates), median of the per-pair ratios. Goal: observe at most 1.02x the wall time.%n%n",
                 plan.pairs());
+        List<String> pingArgs = List.of("--requests", String.valueOf(plan.pingPongs()), "--warmup",
+                String.valueOf(plan.pingWarmup()), "--quiet");
         PairedRuns ping = PairedRuns.measure(ctx, "2/5 ping-pong", Mode.OBSERVE.agentArgs(), "wwr-client-nodelay",
-                List.of("--requests", String.valueOf(plan.pingPongs()), "--warmup", String.valueOf(plan.pingWarmup()),
-                        "--quiet"),
-                r -> r.num("requests") / r.num("rps"), plan.pairs());
+                pingArgs, r -> r.num("requests") / r.num("rps"), plan.pairs());
         PairedRuns pingCpu = ping.remeasured(r -> r.num("cpu_ms"));
+        // The same without the agent on both sides: how far apart two identical ping-pongs land here.
+        PairedRuns pingAa = PairedRuns.measure(ctx, "2/5 ping-pong A/A", null, "wwr-client-nodelay", pingArgs,
+                r -> r.num("cpu_ms"), plan.pairs()).in("ms");
+        // Both threads on one core: on two, each round trip wakes a thread on the other core, and how long that
+        // takes moves with where the scheduler put them; on one, the round trip's kernel path is the same every
+        // time, and what is left between the runs is mostly the agent's own work.
+        PairedRuns pinned = ONE_CORE.isEmpty() ? null : PairedRuns.measure(ctx, "2/5 ping-pong on one core",
+                ONE_CORE, Mode.OBSERVE.agentArgs(), "wwr-client-nodelay", pingArgs, r -> r.num("cpu_ms"),
+                plan.pairs()).in("ms");
         List<String> bulkArgs = List.of("--messages", String.valueOf(plan.bulkMessages()), "--warmup",
                 String.valueOf(plan.bulkWarmup()), "--quiet");
         // the inverse of its throughput: the stream's seconds
@@ -51,6 +63,15 @@ final class OverheadSection implements Section {
         printRow(String.format(Locale.ROOT, "ping-pong, TCP_NODELAY (wwr-client-nodelay): %,d round trips after "
                 + "%,d warm-up, timed loop", plan.pingPongs(), plan.pingWarmup()), ping);
         printRow("the same ping-pong's CPU time, all threads of the process, timed loop", pingCpu);
+        printRow("A/A: the same ping-pong's CPU time without the agent in both runs of each pair, what these pairs "
+                + "can resolve", pingAa, "no agent: the noise");
+        if (pinned == null) {
+            md.println("| the same ping-pong's CPU time, both threads on one core | | | | | not measured: no "
+                    + "`taskset` on this machine |");
+        } else {
+            printRow("the same ping-pong's CPU time, all threads of the process on one core (`taskset -c 0`): the "
+                    + "round trip's kernel path no longer moves with the scheduler", pinned);
+        }
         printRow(String.format(Locale.ROOT, "bulk-stream steady state: %,d writes of 80 B after %,d of warm-up "
                 + "(the inverse of its throughput)", plan.bulkMessages(), plan.bulkWarmup()), bulk);
         printRow("the same stream's CPU time, all threads of the process", bulkCpu);
@@ -59,6 +80,15 @@ final class OverheadSection implements Section {
                 + "what these pairs can resolve",
                 bulkAa, "no agent: the noise");
         md.println();
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) return false;
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command))) return true;
+        }
+        return false;
     }
 
     private void printRow(String label, PairedRuns p) {

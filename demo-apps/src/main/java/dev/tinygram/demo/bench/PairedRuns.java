@@ -14,8 +14,15 @@ record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.R
 
     static PairedRuns measure(BenchContext ctx, String what, String agentArgs, String demo, List<String> args,
                               ToDoubleFunction<Children.Run> measure, int pairs) throws Exception {
-        List<String> withoutCmd = ctx.children.demo(List.of(), null, demo, args);
-        List<String> withCmd = ctx.children.demo(List.of(), agentArgs, demo, args);
+        return measure(ctx, what, List.of(), agentArgs, demo, args, measure, pairs);
+    }
+
+    /** The same, each child started through {@code launcher} (a command and its arguments, or none). */
+    static PairedRuns measure(BenchContext ctx, String what, List<String> launcher, String agentArgs, String demo,
+                              List<String> args, ToDoubleFunction<Children.Run> measure, int pairs)
+            throws Exception {
+        List<String> withoutCmd = launched(launcher, ctx.children.demo(List.of(), null, demo, args));
+        List<String> withCmd = launched(launcher, ctx.children.demo(List.of(), agentArgs, demo, args));
         List<Double> wo = new ArrayList<>();
         List<Double> wi = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -48,6 +55,12 @@ record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.R
         return new PairedRuns(Samples.of(wo), Samples.of(wi), Samples.of(ratios), withRuns, withoutRuns, "s");
     }
 
+    private static List<String> launched(List<String> launcher, List<String> cmd) {
+        List<String> all = new ArrayList<>(launcher);
+        all.addAll(cmd);
+        return all;
+    }
+
     /**
      * The same runs, by another measure (in ms: CPU time from the RESULT line); pairs where either run lacks it are
      * left out.
@@ -70,6 +83,11 @@ record PairedRuns(Samples without, Samples with, Samples ratios, List<Children.R
             ratios.add(y / x);
         }
         return new PairedRuns(Samples.of(wo), Samples.of(wi), Samples.of(ratios), withRuns, withoutRuns, unit);
+    }
+
+    /** The same figures, said to be in {@code unit}: for runs measured by a figure not in seconds. */
+    PairedRuns in(String unit) {
+        return new PairedRuns(without, with, ratios, withRuns, withoutRuns, unit);
     }
 
     boolean isEmpty() {
