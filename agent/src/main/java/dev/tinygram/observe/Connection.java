@@ -134,7 +134,8 @@ public final class Connection {
     }
 
     /**
-     * A write in the middle of a stream (a burst of more than {@value #STREAMING_AFTER} writes, no read waiting):
+     * A write in the middle of a stream (a burst of more than {@value #STREAMING_AFTER} writes, or a burst's later
+     * write with the application's TCP_NODELAY on; no read waiting):
      * counted and summed, without the lock, the clock or the model, and true. The model takes the sum at the next
      * write that is given the clock, after {@value #STREAM_SUM_MAX} summed writes at most, or at the next read,
      * option or shutdown, as writes evenly spread since the last write it saw ({@link
@@ -156,10 +157,17 @@ public final class Connection {
         countWrites(taken.writes());
     }
 
-    /** Under the lock, at the end of an event: opens {@link #stream} if the burst is a stream and no read waits. */
+    /**
+     * Under the lock, at the end of an event: opens {@link #stream} if no read waits and the burst is a stream, or
+     * has begun with the application's TCP_NODELAY on. With TCP_NODELAY nothing is held, whatever the writes' times
+     * (the model sees the application's own setting): the burst's later writes, a request's body after its header,
+     * need neither the clock nor the lock, and are taken as made at the last time the model saw, if no event with a
+     * clock reading comes before the read (the round trip learnt from their answer then errs long, the safe way).
+     */
     private void openStreamIfStreaming() {
         int room = STREAM_SUM_MAX - streamedWrites;
-        if (burstWrites >= STREAMING_AFTER && !reading && room > 0) stream.open(room);
+        boolean streaming = burstWrites >= STREAMING_AFTER || (appNodelay && burstWrites > 0);
+        if (streaming && !reading && room > 0) stream.open(room);
     }
 
     /** More writes in the burst. */
@@ -227,6 +235,8 @@ public final class Connection {
     public synchronized StallPrediction readStart(LongSupplier clock, long minStallNanos) {
         if (reading) return null;
         closeStream();
+        // Writes summed with TCP_NODELAY on left at once whenever they were made: as made by the model's last time.
+        if (appNodelay) catchUpStream(model.latestTime());
         if (streamedWrites == 0 && !model.readStartMatters() && !inbound.readStartMayPredict()) {
             reading = true;
             return null;

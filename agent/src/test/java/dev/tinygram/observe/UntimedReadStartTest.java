@@ -94,15 +94,42 @@ class UntimedReadStartTest {
         assertTrue(f.outcome().confirmed(), f.outcome().toString());
     }
 
+    /** A stream of full segments with Nagle on: nothing held, but its summed writes are spread up to the read. */
     @Test
     void writesStillSummedMakeTheReadsStartTimed() throws Exception {
-        Connection c = connection(true, true, Role.CLIENT);
+        Connection c = connection(true, false, Role.CLIENT);
         CountingClock clock = new CountingClock();
-        for (int i = 0; i < Connection.STREAMING_AFTER; i++) c.write(i * US, 80, FixAction.NONE);
-        assertTrue(c.absorbStreamingWrite(80), "a stream: summed past the lock");
+        for (int i = 0; i < Connection.STREAMING_AFTER; i++) c.write(i * US, c.mss(), FixAction.NONE);
+        assertTrue(c.absorbStreamingWrite(c.mss()), "a stream: summed past the lock");
         clock.now = 100 * US;
         c.readStart(clock, MS);
         assertEquals(1, clock.readings, "the summed writes are spread up to the read's start, which needs its time");
+    }
+
+    /**
+     * With the application's TCP_NODELAY on, a burst's writes after its first are summed past the lock and need no
+     * clock: nothing can be held. The read after them starts untimed, and every byte reaches the model.
+     */
+    @Test
+    void aNodelayBurstsLaterWritesTakeNeitherTheClockNorTheLock() throws Exception {
+        Connection c = connection(false, true, Role.CLIENT);
+        CountingClock clock = new CountingClock();
+        for (int i = 0; i < 5; i++) {
+            long t = i * 10 * MS;
+            assertFalse(c.absorbStreamingWrite(20), "a burst's first write is given to the model with its time");
+            c.write(t, 20, FixAction.NONE);
+            assertTrue(c.absorbStreamingWrite(300), "the request's body: summed");
+            assertTrue(c.absorbStreamingWrite(300));
+            clock.now = t + 50 * US;
+            assertNull(c.readStart(clock, MS), "nothing held with TCP_NODELAY on");
+            assertFalse(c.absorbStreamingWrite(10), "a reader waits: each write may be the one it waits for");
+            assertNull(c.readEnd(t + 3 * MS, 100, FixAction.NONE));
+        }
+        assertEquals(0, clock.readings, "no read start needed the clock");
+        assertEquals(5 * 620L, c.bytesGivenToModel(), "every byte given to the model once");
+        c.appNodelay(60 * MS, false);
+        c.write(61 * MS, 20, FixAction.NONE);
+        assertFalse(c.absorbStreamingWrite(20), "with Nagle on, each write of a short burst is given to the model");
     }
 
     /**
