@@ -41,7 +41,11 @@ public final class InboundModel {
     private boolean wroteSinceData = true;
     private long[] pieces = new long[4];
     private int pieceCount;
-    private InboundPrediction pending;
+    /** The prediction of the read waiting now, kept as plain fields: most are not confirmed, and none is kept. */
+    private boolean pending;
+    private long pendingPieceBytes;
+    private long pendingStartedAt;
+    private long pendingExpectedNanos;
 
     /** @param fresh a connection from its start (our side quick-acks at first), not one first seen mid-life */
     public InboundModel(Profile profile, int mss, boolean fresh) {
@@ -65,7 +69,7 @@ public final class InboundModel {
         }
         wroteSinceData = true;
         pieceCount = 0;
-        pending = null;
+        pending = false;
     }
 
     /**
@@ -73,13 +77,26 @@ public final class InboundModel {
      * out since, and our side is interactive: the peer's Nagle holds the rest until our ACK.
      */
     public InboundPrediction onReadStart(long now, long rttNanos) {
-        pending = null;
-        if (!readStartMayPredict()) return null;
+        onReadStarted(now, rttNanos);
+        return pending ? pendingPrediction() : null;
+    }
+
+    /** The same, returning nothing: for a caller that needs only the outcome, with nothing allocated per read. */
+    public void onReadStarted(long now, long rttNanos) {
+        pending = false;
+        if (!readStartMayPredict()) return;
         long ackFires = lastDataAt + profile.delayedAckNanos();
         long restArrives = ackFires + rttNanos;
-        if (restArrives <= now) return null;
-        pending = new InboundPrediction(lastPieceBytes, now, restArrives - now, profile.delayedAckNanos());
-        return pending;
+        if (restArrives <= now) return;
+        pending = true;
+        pendingPieceBytes = lastPieceBytes;
+        pendingStartedAt = now;
+        pendingExpectedNanos = restArrives - now;
+    }
+
+    private InboundPrediction pendingPrediction() {
+        return new InboundPrediction(pendingPieceBytes, pendingStartedAt, pendingExpectedNanos,
+                profile.delayedAckNanos());
     }
 
     /**
@@ -95,18 +112,30 @@ public final class InboundModel {
      * null if none was predicted.
      */
     public InboundOutcome onReadEnd(long now, long bytes, long rttNanos) {
-        InboundPrediction p = pending;
-        pending = null;
+        return readEnded(now, bytes, rttNanos, true);
+    }
+
+    /** The same, returning only a confirmed outcome, and allocating nothing for a read that confirms nothing. */
+    public InboundOutcome onReadEndConfirmed(long now, long bytes, long rttNanos) {
+        return readEnded(now, bytes, rttNanos, false);
+    }
+
+    private InboundOutcome readEnded(long now, long bytes, long rttNanos, boolean unconfirmedToo) {
+        boolean predicted = pending;
+        pending = false;
         if (bytes <= 0) return null;
         InboundOutcome outcome = null;
-        if (p != null) {
-            long waited = Math.max(0, now - p.startedAt());
-            boolean confirmed = waited - rttNanos >= CONFIRM_LOW_TENTHS * p.delayedAckNanos() / 10
-                    && waited <= p.expectedNanos() + CONFIRM_SLACK_NANOS;
-            if (waited >= p.delayedAckNanos() && profile.hasPingpongMode()) interactive = false;
+        if (predicted) {
+            long delayedAck = profile.delayedAckNanos();
+            long waited = Math.max(0, now - pendingStartedAt);
+            boolean confirmed = waited - rttNanos >= CONFIRM_LOW_TENTHS * delayedAck / 10
+                    && waited <= pendingExpectedNanos + CONFIRM_SLACK_NANOS;
+            if (waited >= delayedAck && profile.hasPingpongMode()) interactive = false;
             addPiece(bytes);
-            outcome = new InboundOutcome(p, Arrays.copyOf(pieces, Math.min(pieceCount, MAX_PIECES)), waited,
-                    confirmed);
+            if (confirmed || unconfirmedToo) {
+                outcome = new InboundOutcome(pendingPrediction(), Arrays.copyOf(pieces, Math.min(pieceCount,
+                        MAX_PIECES)), waited, confirmed);
+            }
         } else {
             if (wroteSinceData) pieceCount = 0;
             addPiece(bytes);

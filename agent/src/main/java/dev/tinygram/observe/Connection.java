@@ -249,7 +249,7 @@ public final class Connection {
         if (reading) return null;
         catchUpStream(now);
         reading = true;
-        inbound.onReadStart(now, model.rttNanos());   // it knows whether we wrote since the peer's last piece
+        inbound.onReadStarted(now, model.rttNanos());   // it knows whether we wrote since the peer's last piece
         StallPrediction p = model.onReadStart(now);
         if (heldWrite == null && burstWrites > 1 && p.held() && (p.stall() || p.stallNanos() >= minStallNanos)) {
             // The hold looked harmless at each write and matters now: the read's stack is the nearest there is.
@@ -310,8 +310,8 @@ public final class Connection {
      * read ends, a merely slow peer looks the same.
      */
     private Finding inboundEnd(long now, long bytes, FixAction action) {
-        InboundModel.InboundOutcome o = inbound.onReadEnd(now, bytes, model.rttNanos());
-        if (o == null || !o.confirmed()) return null;
+        InboundModel.InboundOutcome o = inbound.onReadEndConfirmed(now, bytes, model.rttNanos());
+        if (o == null) return null;
         InboundModel.InboundPrediction p = o.prediction();
         StallPrediction stall = StallPrediction.inbound(p.expectedNanos(), bytes, p.pieceBytes(), model.mss(),
                 p.delayedAckNanos(), model.profile().maxDelayedAckNanos());

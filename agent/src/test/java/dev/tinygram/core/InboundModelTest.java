@@ -61,6 +61,34 @@ class InboundModelTest {
         assertNull(m.onReadStart(ms(51.1), RTT), "out of pingpong, a small piece is ACKed as it is read");
     }
 
+    /** The agent's way through (no prediction object, an outcome only when confirmed) ends where the full one does. */
+    @Test
+    void theAllocationFreeCallsAgreeWithTheFullOnes() {
+        int confirmed = 0;
+        for (double gapMs : new double[] {0.2, 5, 33, 41, 100}) {
+            InboundModel full = interactive();
+            InboundModel lean = interactive();
+            full.onReadEnd(ms(10), 16, RTT);
+            lean.onReadEndConfirmed(ms(10), 16, RTT);
+            InboundModel.InboundPrediction p = full.onReadStart(ms(10.1), RTT);
+            lean.onReadStarted(ms(10.1), RTT);
+            InboundModel.InboundOutcome o = full.onReadEnd(ms(10 + gapMs), 100, RTT);
+            InboundModel.InboundOutcome q = lean.onReadEndConfirmed(ms(10 + gapMs), 100, RTT);
+            if (o.confirmed()) {
+                confirmed++;
+                assertNotNull(q, gapMs + " ms");
+                assertEquals(p, q.prediction());
+                assertArrayEquals(o.pieces(), q.pieces());
+                assertEquals(o.waitNanos(), q.waitNanos());
+            } else {
+                assertNull(q, "nothing for a read that confirms nothing: " + gapMs + " ms");
+            }
+            assertEquals(full.interactive(), lean.interactive(), gapMs + " ms");
+            assertEquals(full.readStartMayPredict(), lean.readStartMayPredict(), gapMs + " ms");
+        }
+        assertEquals(1, confirmed, "only the wait of our 40 ms timer confirms");
+    }
+
     @Test
     void aSlowPeerIsNotConfirmed() {
         for (double gapMs : new double[] {5, 33, 100, 300}) {
