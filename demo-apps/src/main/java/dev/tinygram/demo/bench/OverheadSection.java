@@ -12,8 +12,10 @@ final class OverheadSection implements Section {
     /** Pairs that spread wider than this cannot judge a 2 % goal. */
     private static final double NOISY_SPAN = 0.04;
 
-    /** The launcher that keeps a child on one core, or none where {@code taskset} (util-linux) is missing. */
-    private static final List<String> ONE_CORE = onPath("taskset") ? List.of("taskset", "-c", "0") : List.of();
+    /** The core a pinned child runs on: the last (any one would do; this one is where it was tried out). */
+    private static final String CORE = String.valueOf(Runtime.getRuntime().availableProcessors() - 1);
+    /** The launcher that keeps a child on that core, or none where {@code taskset} (util-linux) is missing. */
+    private static final List<String> ONE_CORE = onPath("taskset") ? List.of("taskset", "-c", CORE) : List.of();
 
     private final BenchContext ctx;
     private final OverheadPlan plan;
@@ -69,8 +71,8 @@ final class OverheadSection implements Section {
             md.println("| the same ping-pong's CPU time, both threads on one core | | | | | not measured: no "
                     + "`taskset` on this machine |");
         } else {
-            printRow("the same ping-pong's CPU time, all threads of the process on one core (`taskset -c 0`): the "
-                    + "round trip's kernel path no longer moves with the scheduler", pinned);
+            printRow("the same ping-pong's CPU time, all threads of the process on one core (`taskset -c " + CORE
+                    + "`): the round trip's kernel path no longer moves with the scheduler", pinned);
         }
         printRow(String.format(Locale.ROOT, "bulk-stream steady state: %,d writes of 80 B after %,d of warm-up "
                 + "(the inverse of its throughput)", plan.bulkMessages(), plan.bulkWarmup()), bulk);
