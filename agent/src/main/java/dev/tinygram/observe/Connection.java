@@ -161,8 +161,7 @@ public final class Connection {
      * Under the lock, at the end of an event: opens {@link #stream} if no read waits and the burst is a stream, or
      * has begun with the application's TCP_NODELAY on. With TCP_NODELAY nothing is held, whatever the writes' times
      * (the model sees the application's own setting): the burst's later writes, a request's body after its header,
-     * need neither the clock nor the lock, and are taken as made at the last time the model saw, if no event with a
-     * clock reading comes before the read (the round trip learnt from their answer then errs long, the safe way).
+     * need neither the clock nor the lock; the read after them reads the clock once for all of them.
      */
     private void openStreamIfStreaming() {
         int room = STREAM_SUM_MAX - streamedWrites;
@@ -235,8 +234,9 @@ public final class Connection {
     public synchronized StallPrediction readStart(LongSupplier clock, long minStallNanos) {
         if (reading) return null;
         closeStream();
-        // Writes summed with TCP_NODELAY on left at once whenever they were made: as made by the model's last time.
-        if (appNodelay) catchUpStream(model.latestTime());
+        // Summed writes are spread up to the read's start, which needs its time: with TCP_NODELAY on too, where
+        // they left at once whenever they were made, as the round trip is learnt from the last of them (a body
+        // written 30 ms after its header, taken as made with the header, would make the path 30 ms longer).
         if (streamedWrites == 0 && !model.readStartMatters() && !inbound.readStartMayPredict()) {
             reading = true;
             return null;
@@ -394,6 +394,11 @@ public final class Connection {
     /** Every byte of the application's writes the model has taken: those still summed past the lock are not. */
     synchronized long bytesGivenToModel() {
         return model.bytesWritten();
+    }
+
+    /** The model's round trip now: for tests. */
+    synchronized long rttNanos() {
+        return model.rttNanos();
     }
 
     /** A write burst is waiting for its answer: an NIO app's select may be the wait. */
