@@ -134,8 +134,7 @@ public final class Connection {
     }
 
     /**
-     * A write in the middle of a stream (a burst of more than {@value #STREAMING_AFTER} writes, or a burst's later
-     * write with the application's TCP_NODELAY on; no read waiting):
+     * A write in the middle of a stream (a burst of more than {@value #STREAMING_AFTER} writes, no read waiting):
      * counted and summed, without the lock, the clock or the model, and true. The model takes the sum at the next
      * write that is given the clock, after {@value #STREAM_SUM_MAX} summed writes at most, or at the next read,
      * option or shutdown, as writes evenly spread since the last write it saw ({@link
@@ -157,16 +156,10 @@ public final class Connection {
         countWrites(taken.writes());
     }
 
-    /**
-     * Under the lock, at the end of an event: opens {@link #stream} if no read waits and the burst is a stream, or
-     * has begun with the application's TCP_NODELAY on. With TCP_NODELAY nothing is held, whatever the writes' times
-     * (the model sees the application's own setting): the burst's later writes, a request's body after its header,
-     * need neither the clock nor the lock; the read after them reads the clock once for all of them.
-     */
+    /** Under the lock, at the end of an event: opens {@link #stream} if the burst is a stream and no read waits. */
     private void openStreamIfStreaming() {
         int room = STREAM_SUM_MAX - streamedWrites;
-        boolean streaming = burstWrites >= STREAMING_AFTER || (appNodelay && burstWrites > 0);
-        if (streaming && !reading && room > 0) stream.open(room);
+        if (burstWrites >= STREAMING_AFTER && !reading && room > 0) stream.open(room);
     }
 
     /** More writes in the burst. */
@@ -234,9 +227,6 @@ public final class Connection {
     public synchronized StallPrediction readStart(LongSupplier clock, long minStallNanos) {
         if (reading) return null;
         closeStream();
-        // Summed writes are spread up to the read's start, which needs its time: with TCP_NODELAY on too, where
-        // they left at once whenever they were made, as the round trip is learnt from the last of them (a body
-        // written 30 ms after its header, taken as made with the header, would make the path 30 ms longer).
         if (streamedWrites == 0 && !model.readStartMatters() && !inbound.readStartMayPredict()) {
             reading = true;
             return null;
@@ -394,11 +384,6 @@ public final class Connection {
     /** Every byte of the application's writes the model has taken: those still summed past the lock are not. */
     synchronized long bytesGivenToModel() {
         return model.bytesWritten();
-    }
-
-    /** The model's round trip now: for tests. */
-    synchronized long rttNanos() {
-        return model.rttNanos();
     }
 
     /** A write burst is waiting for its answer: an NIO app's select may be the wait. */

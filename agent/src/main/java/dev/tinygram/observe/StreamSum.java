@@ -40,9 +40,7 @@ final class StreamSum {
     /** Under the owner's lock: opens for {@code writes} more writes (1 to {@value #MAX_WRITES}). */
     void open(int writes) {
         if (writes < 1 || writes > MAX_WRITES) throw new IllegalArgumentException("writes: " + writes);
-        // A release store, not a volatile one: a writer that does not see it yet is refused and writes in full, so
-        // nothing needs the fence, which a burst of two writes would pay on every request.
-        WORD.setRelease(this, (long) writes << OPENED_WITH_SHIFT | (long) writes << LEFT_SHIFT);
+        word = (long) writes << OPENED_WITH_SHIFT | (long) writes << LEFT_SHIFT;
     }
 
     /** Under the owner's lock: closes, and returns what was summed since it opened (nothing if it was closed). */
