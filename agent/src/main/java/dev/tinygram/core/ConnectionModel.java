@@ -75,6 +75,12 @@ public final class ConnectionModel {
     private long clock = Long.MIN_VALUE;
     private boolean wroteSinceLastRead;
     private long lastWriteAt;
+    /**
+     * When the burst's last write was surely made by: {@link #lastWriteAt}, unless the last writes were only known
+     * to be made by some time ({@link #onEvenWritesMadeBy}); then the last write before them. An answer is timed
+     * from here, so that a round trip learnt from it is never shorter than the path.
+     */
+    private long answerTimedFrom;
     /** The first write since the last read, and whether anything was in flight then. */
     private long burstStartedAt;
     private boolean inFlightAtBurstStart;
@@ -158,6 +164,20 @@ public final class ConnectionModel {
         return queuedBytes > 0;
     }
 
+    /**
+     * The same for writes known only to be made by {@code by}, not at it: a stream's writes summed before a read
+     * starts, an option or a shutdown. They are spread as {@link #onEvenWritesHeld} spreads them, up to {@code by};
+     * but the application may have paused between its last write and {@code by}, so the answer to them is timed
+     * from the last write the model knows was made: spread up to a read that began 10 ms after the stream's end,
+     * an answer waiting there would make the path a few microseconds. The round trip learnt errs long instead.
+     */
+    public boolean onEvenWritesMadeBy(long by, int writes, long bytes) {
+        long knownMade = wroteSinceLastRead ? answerTimedFrom : clock;
+        boolean held = onEvenWritesHeld(by, writes, bytes);
+        if (knownMade != Long.MIN_VALUE) answerTimedFrom = Math.min(answerTimedFrom, knownMade);
+        return held;
+    }
+
     /** Whether the sender would hold a partial segment written now (Nagle on, and data it waits behind). */
     private boolean holdsPartialNow() {
         return NagleRule.holdsPartialSegment(profile.senderRule(), nodelay, !inFlight.isEmpty(),
@@ -230,6 +250,7 @@ public final class ConnectionModel {
         WriteReason why = transmit(now);
         wroteSinceLastRead = true;
         lastWriteAt = now;
+        answerTimedFrom = now;
         heldSinceLastRead |= queuedBytes > 0;
         return why;
     }
@@ -616,7 +637,7 @@ public final class ConnectionModel {
     private void learnFromPeerData(long now, StallPrediction predicted, boolean sentAsWritten) {
         boolean answersOurBurst = wroteSinceLastRead;
         if (answersOurBurst) {
-            long answer = Math.max(1, now - lastWriteAt);
+            long answer = Math.max(1, now - answerTimedFrom);
             quickAnswersInARow = MeasuredStallRule.isQuickAnswer(answer, rtt.nanos(), profile.delayedAckNanos())
                     ? Math.min(quickAnswersInARow + 1, MeasuredStallRule.QUICK_ANSWERS_BEFORE) : 0;
             learnRtt(answer, predicted, sentAsWritten);

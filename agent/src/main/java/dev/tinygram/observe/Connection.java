@@ -182,13 +182,13 @@ public final class Connection {
 
     /**
      * Closes {@link #stream} and gives the model the stream's summed writes before an event that is not a write,
-     * as spread up to {@code now}.
+     * as made by {@code now}: spread up to it, with their answer timed from the last write the model saw.
      */
     private void catchUpStream(long now) {
         closeStream();
         if (streamedWrites > 0) {
             int writes = streamedWrites;
-            model.onEvenWritesHeld(now, writes, takeStreamedBytes());
+            model.onEvenWritesMadeBy(now, writes, takeStreamedBytes());
         }
     }
 
@@ -254,10 +254,9 @@ public final class Connection {
      */
     public synchronized Finding readEnd(long now, long bytes, FixAction action) {
         // Writes still summed here met no read start (a non-blocking read that found data at once): they were
-        // made before the read, at a time unknown. Spread up to the read's end, the last of them would be its
-        // answer's own time, and the round trip learnt from it 1 ns; taken as made by the last time the model
-        // saw, the round trip learnt is too long rather than too short, the safer error. (A sum follows 64 writes
-        // the model saw, so that time is set.)
+        // made before the read, at a time unknown. Spread up to the read's end, the last of them would leave with
+        // the answer that ended it; they are taken as made by the last time the model saw (a sum follows 64
+        // writes the model saw, so that time is set), and their answer is timed from the last write it saw.
         catchUpStream(Math.min(now, model.latestTime()));
         if (!reading) readStart(now);
         Finding finding = inboundEnd(now, bytes, action);   // every read: the first piece of a request too
@@ -384,6 +383,11 @@ public final class Connection {
     /** Every byte of the application's writes the model has taken: those still summed past the lock are not. */
     synchronized long bytesGivenToModel() {
         return model.bytesWritten();
+    }
+
+    /** The model's round trip now: for tests. */
+    synchronized long rttNanos() {
+        return model.rttNanos();
     }
 
     /** A write burst is waiting for its answer: an NIO app's select may be the wait. */

@@ -80,6 +80,31 @@ class EvenWritesTest {
         assertEquals(oneByOne.rttNanos(), summed.rttNanos(), "the round trip learnt: " + c);
     }
 
+    /**
+     * A stream's writes known only to be made by a read's start, 10 ms after the stream's clocked writes, and an
+     * answer waiting there: spread up to the read, they would make the path 3 us; timed from the last write known
+     * made, the round trip learnt is a bound on the path, as every bound must be. The segments are the same.
+     */
+    @Test
+    void writesMadeByAReadsStartNeverMakeThePathShorterThanItIs() {
+        ConnectionModel madeBy = Models.established(Profile.LINUX, Models.ETHERNET_MSS, 20);
+        ConnectionModel madeAt = Models.established(Profile.LINUX, Models.ETHERNET_MSS, 20);
+        for (int i = 0; i < 64; i++) {
+            madeBy.onWriteHeld(i * 1_000L, 80);
+            madeAt.onWriteHeld(i * 1_000L, 80);
+        }
+        long read = Models.ms(10);
+        assertEquals(madeAt.onEvenWritesHeld(read, 30, 2_400), madeBy.onEvenWritesMadeBy(read, 30, 2_400));
+        assertEquals(madeAt.heldBytes(), madeBy.heldBytes(), "spread alike");
+        assertEquals(madeAt.bytesInFlight(), madeBy.bytesInFlight());
+        madeAt.onReadStart(read);
+        madeBy.onReadStart(read);
+        madeAt.onReadEnd(read + 3_000, 10);
+        madeBy.onReadEnd(read + 3_000, 10);
+        assertEquals(3_000, madeAt.rttNanos(), "writes made at the read's start: the answer came 3 us after");
+        assertEquals(read + 3_000 - 63_000, madeBy.rttNanos(), "from the last write known made, at 63 us");
+    }
+
     @Test
     void aWriteThatWouldLeaveAtOnceLeavesAtItsOwnTime() {
         // Nothing in flight: the first of the summed writes goes at once, the rest wait behind it.

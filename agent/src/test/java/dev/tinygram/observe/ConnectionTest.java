@@ -136,6 +136,26 @@ class ConnectionTest {
         assertEquals(bytes, c.bytesGivenToModel(), "every byte given to the model once");
     }
 
+    /**
+     * A stream whose writer pauses before it reads, and finds the answer waiting: the round trip is learnt from the
+     * last write the model was given with its time, not from the read's start (which would make a 20 ms path 3 us).
+     */
+    @Test
+    void aPauseBeforeTheReadDoesNotShortenThePath() throws Exception {
+        InetSocketAddress a = new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 0, 0, 1}), 5000);
+        InetSocketAddress b = new InetSocketAddress(InetAddress.getByAddress(new byte[] {10, 0, 0, 2}), 6000);
+        Connection c = new Connection(new Endpoint(Api.SOCKET, a, b, false), Role.CLIENT, new ConnectionModel(
+                new ConnectionModel.Config(Profile.named("linux"), 1448, 20 * MS, false, false)), new CallSites(8));
+        for (int i = 0; i < Connection.STREAMING_AFTER; i++) c.write(i * 1_000L, 80, FixAction.NONE);
+        int summed = 0;
+        while (c.absorbStreamingWrite(80)) summed++;
+        assertTrue(summed > 0, "a stream: summed past the lock");
+        c.readStart(10 * MS);
+        c.readEnd(10 * MS + 3_000, 10, FixAction.NONE);
+        long lastTimed = (Connection.STREAMING_AFTER - 1) * 1_000L;
+        assertEquals(10 * MS + 3_000 - lastTimed, c.rttNanos(), "a bound on the path, from the last timed write");
+    }
+
     @Test
     void nothingIsSummedBeforeAStreamOrWhileAReaderWaits() {
         Connection c = connection();
