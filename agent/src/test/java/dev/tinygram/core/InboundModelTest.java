@@ -77,6 +77,7 @@ class InboundModelTest {
             if (o.confirmed()) {
                 confirmed++;
                 assertNotNull(q, gapMs + " ms");
+                assertTrue(q.confirmed());
                 assertEquals(p, q.prediction());
                 assertArrayEquals(o.pieces(), q.pieces());
                 assertEquals(o.waitNanos(), q.waitNanos());

@@ -118,6 +118,7 @@ class UntimedReadStartTest {
             boolean loopback = random.nextBoolean();
             boolean nodelay = random.nextInt(4) == 0;
             Role role = Role.values()[random.nextInt(Role.values().length)];
+            FixAction action = FixAction.values()[random.nextInt(FixAction.values().length)];
             Connection timed = connection(loopback, nodelay, role);
             Connection lazy = connection(loopback, nodelay, role);
             CountingClock clock = new CountingClock();
@@ -128,7 +129,7 @@ class UntimedReadStartTest {
                 switch (random.nextInt(10)) {
                     case 0, 1, 2, 3 -> {
                         long bytes = random.nextInt(5) == 0 ? 1 + random.nextInt(70_000) : 1 + random.nextInt(400);
-                        assertEquals(timed.write(t, bytes, FixAction.NONE), lazy.write(t, bytes, FixAction.NONE), at);
+                        assertEquals(timed.write(t, bytes, action), lazy.write(t, bytes, action), at);
                     }
                     case 4, 5, 6 -> {
                         clock.now = t;
@@ -144,18 +145,24 @@ class UntimedReadStartTest {
                     }
                     case 7, 8 -> {
                         long bytes = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(3_000);
-                        Finding f = timed.readEnd(t, bytes, FixAction.NONE);
-                        Finding g = lazy.readEnd(t, bytes, FixAction.NONE);
+                        Finding f = timed.readEnd(t, bytes, action);
+                        Finding g = lazy.readEnd(t, bytes, action);
                         assertSameFinding(f, g, at);
                         if (f != null) findings++;
                     }
                     default -> {
-                        boolean on = random.nextBoolean();
-                        timed.appNodelay(t, on);
-                        lazy.appNodelay(t, on);
+                        if (random.nextInt(8) == 0) {
+                            timed.shutdownOutput(t);
+                            lazy.shutdownOutput(t);
+                        } else {
+                            boolean on = random.nextBoolean();
+                            timed.appNodelay(t, on);
+                            lazy.appNodelay(t, on);
+                        }
                     }
                 }
                 assertEquals(timed.awaitingAnswer(), lazy.awaitingAnswer(), at);
+                assertEquals(timed.rttNanos(), lazy.rttNanos(), at);
             }
             assertSameFinding(timed.takeUnreportedStall(), lazy.takeUnreportedStall(), "run " + run + " at close");
         }
