@@ -12,8 +12,11 @@ final class OverheadSection implements Section {
     /** Pairs that spread wider than this cannot judge a 2 % goal. */
     private static final double NOISY_SPAN = 0.04;
 
-    /** The core a pinned child runs on: the last (any one would do; this one is where it was tried out). */
-    private static final String CORE = String.valueOf(Runtime.getRuntime().availableProcessors() - 1);
+    /**
+     * The core a pinned child runs on: the last this process may use (any one would do; the last is where it was
+     * tried out), from {@code Cpus_allowed_list}, as a container's cores need not start at 0.
+     */
+    private static final String CORE = lastAllowedCore();
     /** The launcher that keeps a child on that core, or none where {@code taskset} (util-linux) is missing. */
     private static final List<String> ONE_CORE = onPath("taskset") ? List.of("taskset", "-c", CORE) : List.of();
 
@@ -68,8 +71,8 @@ final class OverheadSection implements Section {
         printRow("A/A: the same ping-pong's CPU time without the agent in both runs of each pair, what these pairs "
                 + "can resolve", pingAa, "no agent: the noise");
         if (pinned == null) {
-            md.println("| the same ping-pong's CPU time, both threads on one core | | | | | not measured: no "
-                    + "`taskset` on this machine |");
+            md.println("| the same ping-pong's CPU time, all threads of the process on one core | | | | | not "
+                    + "measured: no `taskset` on this machine |");
         } else {
             printRow("the same ping-pong's CPU time, all threads of the process on one core (`taskset -c " + CORE
                     + "`): the round trip's kernel path no longer moves with the scheduler", pinned);
@@ -82,6 +85,24 @@ final class OverheadSection implements Section {
                 + "what these pairs can resolve",
                 bulkAa, "no agent: the noise");
         md.println();
+    }
+
+    /** The last core this process may use; where /proc does not say, the last of availableProcessors. */
+    private static String lastAllowedCore() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) return lastCoreOf(line.substring(line.indexOf(':') + 1));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or no such line: fall through
+        }
+        return String.valueOf(Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    /** The last core of a kernel CPU list: "0-3,8-11" gives "11", "5" gives "5". */
+    static String lastCoreOf(String cpuList) {
+        String last = cpuList.trim().substring(cpuList.trim().lastIndexOf(',') + 1);
+        return last.substring(last.lastIndexOf('-') + 1);
     }
 
     private static boolean onPath(String command) {

@@ -87,4 +87,11 @@ class BenchPartsTest {
         assertEquals(List.of(), MemoryResult.of(noChurn).checkpoints());
         assertTrue(Double.isNaN(MemoryResult.of(noChurn).churnSecondsValue()));
     }
+
+    @Test
+    void thePinnedPingPongRunsOnTheLastCoreTheProcessMayUse() {
+        assertEquals("11", OverheadSection.lastCoreOf("0-3,8-11"));
+        assertEquals("5", OverheadSection.lastCoreOf(" 5\n"));
+        assertEquals("1", OverheadSection.lastCoreOf("0-1"));
+    }
 }
