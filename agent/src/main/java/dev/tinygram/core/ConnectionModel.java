@@ -76,9 +76,9 @@ public final class ConnectionModel {
     private boolean wroteSinceLastRead;
     private long lastWriteAt;
     /**
-     * When the burst's last write was surely made by: {@link #lastWriteAt}, unless the last writes were only known
-     * to be made by some time ({@link #onEvenWritesMadeBy}); then the last write before them. An answer is timed
-     * from here, so that a round trip learnt from it is never shorter than the path.
+     * A time the burst's last write was surely made no earlier than: {@link #lastWriteAt}, unless the last writes
+     * were only known to be made by some time ({@link #onEvenWritesMadeBy}); then the last write before them. An
+     * answer is timed from here, so that a round trip learnt from it is never shorter than the path.
      */
     private long answerTimedFrom;
     /** The first write since the last read, and whether anything was in flight then. */
@@ -170,6 +170,7 @@ public final class ConnectionModel {
      * but the application may have paused between its last write and {@code by}, so the answer to them is timed
      * from the last write the model knows was made: spread up to a read that began 10 ms after the stream's end,
      * an answer waiting there would make the path a few microseconds. The round trip learnt errs long instead.
+     * A model that has seen no event before them knows no such write, and times the answer from {@code by}.
      */
     public boolean onEvenWritesMadeBy(long by, int writes, long bytes) {
         long knownMade = wroteSinceLastRead ? answerTimedFrom : clock;

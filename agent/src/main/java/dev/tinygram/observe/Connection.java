@@ -219,7 +219,7 @@ public final class Connection {
 
     /**
      * The same, reading {@code clock} only if the read's start can matter: most reads of a healthy connection
-     * predict nothing (nothing held, nothing of the peer's pieces waiting), and the clock is the larger part of the
+     * predict nothing (nothing held, nothing of the peer's pieces waiting), and the clock is about half of the
      * agent's cost per event. Such a read is marked as waiting, and the models are told of it at its end, where
      * its start is taken to be its end: its wait is weighed against nothing. A write made meanwhile on another
      * thread starts the model's read with its own time, as before.

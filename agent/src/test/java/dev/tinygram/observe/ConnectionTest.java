@@ -137,8 +137,9 @@ class ConnectionTest {
     }
 
     /**
-     * A stream whose writer pauses before it reads, and finds the answer waiting: the round trip is learnt from the
-     * last write the model was given with its time, not from the read's start (which would make a 20 ms path 3 us).
+     * A stream whose writer pauses 30 ms before it reads, and finds the answer waiting 3 us later: the round trip is
+     * learnt from the last write the model was given with its time, an upper bound on the path (above its first
+     * guess of 20 ms), not from the read's start, which would make it 3 us.
      */
     @Test
     void aPauseBeforeTheReadDoesNotShortenThePath() throws Exception {
@@ -150,10 +151,10 @@ class ConnectionTest {
         int summed = 0;
         while (c.absorbStreamingWrite(80)) summed++;
         assertTrue(summed > 0, "a stream: summed past the lock");
-        c.readStart(10 * MS);
-        c.readEnd(10 * MS + 3_000, 10, FixAction.NONE);
+        c.readStart(30 * MS);
+        c.readEnd(30 * MS + 3_000, 10, FixAction.NONE);
         long lastTimed = (Connection.STREAMING_AFTER - 1) * 1_000L;
-        assertEquals(10 * MS + 3_000 - lastTimed, c.rttNanos(), "a bound on the path, from the last timed write");
+        assertEquals(30 * MS + 3_000 - lastTimed, c.rttNanos(), "a bound on the path, from the last timed write");
     }
 
     @Test

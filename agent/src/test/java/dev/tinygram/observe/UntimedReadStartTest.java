@@ -114,6 +114,7 @@ class UntimedReadStartTest {
         SplittableRandom random = new SplittableRandom(20261207);
         int untimed = 0;
         int findings = 0;
+        int summed = 0;
         for (int run = 0; run < 400; run++) {
             boolean loopback = random.nextBoolean();
             boolean nodelay = random.nextInt(4) == 0;
@@ -122,23 +123,33 @@ class UntimedReadStartTest {
             Connection timed = connection(loopback, nodelay, role);
             Connection lazy = connection(loopback, nodelay, role);
             CountingClock clock = new CountingClock();
+            // a quarter of the runs are streams: mostly writes, short gaps, so that a burst passes 64 writes and
+            // its later writes are summed past the lock (the same on both connections)
+            boolean streams = random.nextInt(4) == 0;
             long t = 0;
             for (int event = 0; event < 200; event++) {
-                t += gap(random);
+                t += streams && random.nextInt(20) != 0 ? 1 + random.nextInt(2_000) : gap(random);
                 String at = "run " + run + ", event " + event;
-                switch (random.nextInt(10)) {
+                int kind = streams ? (random.nextInt(150) == 0 ? 4 + random.nextInt(6) : 0) : random.nextInt(10);
+                switch (kind) {
                     case 0, 1, 2, 3 -> {
                         long bytes = random.nextInt(5) == 0 ? 1 + random.nextInt(70_000) : 1 + random.nextInt(400);
-                        assertEquals(timed.write(t, bytes, action), lazy.write(t, bytes, action), at);
+                        boolean absorbed = timed.absorbStreamingWrite(bytes);
+                        assertEquals(absorbed, lazy.absorbStreamingWrite(bytes), at);
+                        if (absorbed) {
+                            summed++;
+                        } else {
+                            assertEquals(timed.write(t, bytes, action), lazy.write(t, bytes, action), at);
+                        }
                     }
                     case 4, 5, 6 -> {
                         clock.now = t;
                         int before = clock.readings;
                         StallPrediction p = timed.readStart(t, MS);
                         StallPrediction q = lazy.readStart(clock, MS);
-                        if (clock.readings == before && q == null) {
-                            untimed++;
-                            assertTrue(p == null || !p.held(), at + ": untimed, yet the timed start predicts " + p);
+                        if (p != null && q == null && clock.readings == before) {
+                            untimed++;   // a new wait (the timed side predicted), started without the clock
+                            assertFalse(p.held(), at + ": untimed, yet the timed start predicts " + p);
                         } else {
                             assertEquals(p, q, at);
                         }
@@ -166,7 +177,8 @@ class UntimedReadStartTest {
             }
             assertSameFinding(timed.takeUnreportedStall(), lazy.takeUnreportedStall(), "run " + run + " at close");
         }
-        assertTrue(untimed > 10_000, "most reads of these sequences start untimed: " + untimed);
+        assertTrue(untimed > 3_000, "many reads of these sequences start untimed: " + untimed);
+        assertTrue(summed > 5_000, "and writes are summed past the lock: " + summed);
         assertTrue(findings > 500, "and they make findings to compare: " + findings);
     }
 

@@ -89,7 +89,7 @@ class BenchPartsTest {
     }
 
     @Test
-    void thePinnedPingPongRunsOnTheLastCoreTheProcessMayUse() {
+    void theLastCoreOfAKernelCpuListIsFound() {
         assertEquals("11", OverheadSection.lastCoreOf("0-3,8-11"));
         assertEquals("5", OverheadSection.lastCoreOf(" 5\n"));
         assertEquals("1", OverheadSection.lastCoreOf("0-1"));
