@@ -231,12 +231,16 @@ public final class Connection {
             reading = true;
             return null;
         }
-        return readStart(clock.getAsLong(), minStallNanos);
+        return startWait(clock.getAsLong(), minStallNanos);
     }
 
     /** The same, with the {@code minStall} option. */
     public synchronized StallPrediction readStart(long now, long minStallNanos) {
-        if (reading) return null;
+        return reading ? null : startWait(now, minStallNanos);
+    }
+
+    /** Under the lock, no read waiting yet: the wait starts at {@code now}, and the models predict it. */
+    private StallPrediction startWait(long now, long minStallNanos) {
         catchUpStream(now);
         reading = true;
         inbound.onReadStarted(now, model.rttNanos());   // it knows whether we wrote since the peer's last piece
