@@ -379,6 +379,9 @@ public final class ConnectionModel {
     public boolean nodelay() { return nodelay; }
     public long rttNanos() { return rtt.nanos(); }
 
+    /** The path's fastest recent round-trip bound, for later connections to the same peer; -1 if it has none. */
+    public long pathBoundNanos() { return rtt.boundNanos(); }
+
     /**
      * The kernel's working MSS ({@code tcpi_snd_mss}), read when a read starts behind held bytes: from the next
      * write on, full segments are its. It changes over a connection's life (on loopback it is bounded by half the

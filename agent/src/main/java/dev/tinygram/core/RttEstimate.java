@@ -12,6 +12,9 @@ import java.util.Arrays;
  *   <li><b>loopbackIsKnown</b>: on loopback the RTT is tens of microseconds and nothing the JVM sees is faster;
  *       answers there measure the peer's think time, so the estimate stays fixed.</li>
  *   <li><b>theConnectTimeIsTheFirstBound</b>: a connect's time is a bound like any answer, and the first one.</li>
+ *   <li><b>anEarlierConnectionsPathIsTheFirstBound</b>: what an earlier connection to the same address learnt is
+ *       a bound like any answer, and the first one (the caller keeps it only while fresh); it ages out as a connect
+ *       time does, so a path that got slower is learnt again.</li>
  *   <li><b>aGuessGivesWayToTheFirstAnswer</b>: with no connect time (an accepted connection, or one first seen
  *       mid-life) the estimate starts from a guess, and the first answer replaces it, up as well as down: a guess
  *       that was too low must not stick.</li>
@@ -50,7 +53,13 @@ public final class RttEstimate {
          * The kernel's own measure at first sight ({@code tcpi_min_rtt}, from the handshake): the first bound, as
          * a connect's time is, but without the JVM's costs in it.
          */
-        KERNEL
+        KERNEL,
+        /**
+         * An earlier connection's estimate of the same path (its peer's address), while fresh: the first bound, as
+         * a connect's time is. Linux's {@code tcp_metrics} seeds a new connection's RTT from the last one to the
+         * same destination in the same way.
+         */
+        PATH
     }
 
     private final Source source;
@@ -63,11 +72,19 @@ public final class RttEstimate {
         if (firstNanos < 1) throw new IllegalArgumentException("rtt must be positive, was " + firstNanos);
         this.source = source;
         this.estimate = firstNanos;
-        if (source == Source.CONNECT || source == Source.KERNEL) add(firstNanos);
+        if (source != Source.LOOPBACK && source != Source.GUESS) add(firstNanos);
     }
 
     public long nanos() {
         return estimate;
+    }
+
+    /**
+     * What this estimate can tell a later connection to the same peer: the fastest of its recent bounds, or -1 when
+     * it has none (a guess no answer replaced yet, or loopback's fixed figure).
+     */
+    public long boundNanos() {
+        return source == Source.LOOPBACK || count == 0 ? -1 : estimate;
     }
 
     public Source source() {

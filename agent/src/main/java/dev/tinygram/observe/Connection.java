@@ -389,6 +389,14 @@ public final class Connection {
         return model.bytesWritten();
     }
 
+    /**
+     * What this connection learnt of its path, for the next connection to the same peer: the fastest of its recent
+     * round-trip bounds, or -1 if it has none (loopback's fixed figure, or a guess no answer replaced).
+     */
+    public synchronized long pathBoundNanos() {
+        return model.pathBoundNanos();
+    }
+
     /** The model's round trip now: for tests. */
     synchronized long rttNanos() {
         return model.rttNanos();

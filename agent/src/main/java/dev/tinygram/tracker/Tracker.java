@@ -61,6 +61,7 @@ public final class Tracker implements EventSink {
     private final Consumer<Throwable> onFailure;
     private final Connections connections;
     private final SelectWaits selectWaits;
+    private final PathMemory paths;
     /**
      * The fixer before this one coalesced, and its coalescers may not all be retired yet: flushes of streams must
      * still come in, whatever this fixer does.
@@ -69,12 +70,13 @@ public final class Tracker implements EventSink {
 
     public Tracker(Settings settings, Endpoints endpoints, FindingSink findings, LongSupplier clock, Fixer fixer,
                    Consumer<Throwable> onFailure) {
-        this(settings, endpoints, findings, clock, fixer, onFailure, new Connections(), new SelectWaits(), false);
+        this(settings, endpoints, findings, clock, fixer, onFailure, new Connections(), new SelectWaits(),
+                new PathMemory(), false);
     }
 
     private Tracker(Settings settings, Endpoints endpoints, FindingSink findings, LongSupplier clock, Fixer fixer,
                     Consumer<Throwable> onFailure, Connections connections, SelectWaits selectWaits,
-                    boolean draining) {
+                    PathMemory paths, boolean draining) {
         this.settings = settings;
         this.endpoints = endpoints;
         this.callSites = new CallSites(settings.stackDepth());
@@ -84,19 +86,21 @@ public final class Tracker implements EventSink {
         this.onFailure = onFailure;
         this.connections = connections;
         this.selectWaits = selectWaits;
+        this.paths = paths;
         this.draining = draining;
     }
 
     /** The same connections under another fixer; draining the coalescers of this one, if it had any. */
     public Tracker withFixer(Fixer next) {
-        return new Tracker(settings, endpoints, findings, clock, next, onFailure, connections, selectWaits,
+        return new Tracker(settings, endpoints, findings, clock, next, onFailure, connections, selectWaits, paths,
                 buffersWrites());
     }
 
     /** This tracker once every coalescer its fixer would not keep is retired ({@link #retireStaleCoalescers}). */
     public Tracker drained() {
         return !draining ? this
-                : new Tracker(settings, endpoints, findings, clock, fixer, onFailure, connections, selectWaits, false);
+                : new Tracker(settings, endpoints, findings, clock, fixer, onFailure, connections, selectWaits, paths,
+                        false);
     }
 
     /** Makes this the sink the hooks feed. */
@@ -244,6 +248,8 @@ public final class Tracker implements EventSink {
                 fixer.outputEnded(t.fix);
                 recordLateStall(t);
                 findings.closed(t.watch.endpoint());
+                paths.remember(t.watch.endpoint().remote().getAddress(), t.watch.pathBoundNanos(),
+                        clock.getAsLong());
             }
         }
     }
@@ -428,24 +434,25 @@ public final class Tracker implements EventSink {
 
     /**
      * The path's round trip, first: loopback's is known; elsewhere a connect the JVM made takes about one round
-     * trip (a SYN and its SYN-ACK), unless it took a retransmission (a second or more); otherwise a guess.
+     * trip (a SYN and its SYN-ACK), unless it took a retransmission (a second or more). What an earlier connection
+     * to the same peer ended with ({@link PathMemory}, -1 if nothing) is a bound too, and the faster one is taken;
+     * with neither, a guess.
      */
-    static long firstRttEstimate(boolean loopback, long connectNanos) {
-        if (loopback) return LOOPBACK_RTT_NANOS;
-        if (connectNanos > 0 && connectNanos < SYN_RETRANSMISSION_NANOS) return connectNanos;
-        return DEFAULT_RTT_NANOS;
-    }
-
-    /** Where the first estimate comes from, as {@link #firstRttEstimate} chooses. */
-    static RttEstimate.Source firstRttSource(boolean loopback, long connectNanos) {
-        if (loopback) return RttEstimate.Source.LOOPBACK;
-        if (connectNanos > 0 && connectNanos < SYN_RETRANSMISSION_NANOS) return RttEstimate.Source.CONNECT;
-        return RttEstimate.Source.GUESS;
+    record FirstRtt(long nanos, RttEstimate.Source source) {
+        static FirstRtt of(boolean loopback, long connectNanos, long rememberedNanos) {
+            if (loopback) return new FirstRtt(LOOPBACK_RTT_NANOS, RttEstimate.Source.LOOPBACK);
+            boolean connected = connectNanos > 0 && connectNanos < SYN_RETRANSMISSION_NANOS;
+            if (rememberedNanos > 0 && (!connected || rememberedNanos < connectNanos)) {
+                return new FirstRtt(rememberedNanos, RttEstimate.Source.PATH);
+            }
+            return connected ? new FirstRtt(connectNanos, RttEstimate.Source.CONNECT)
+                    : new FirstRtt(DEFAULT_RTT_NANOS, RttEstimate.Source.GUESS);
+        }
     }
 
     /**
      * The model's start: the {@code mss} option, else the kernel's working MSS, else the interface's MTU; the
-     * kernel's round trip where it measured one, else {@link #firstRttEstimate}. Not on loopback, whose round trip
+     * kernel's round trip where it measured one, else {@link FirstRtt}. Not on loopback, whose round trip
      * is known and fixed, and whose first MSS is not its lasting one ({@link Connection#takesKernelMss}). The kernel
      * is asked once here, at first sight (JDK 22+ on Linux; {@code kernel} is null elsewhere).
      */
@@ -458,8 +465,10 @@ public final class Tracker implements EventSink {
             return new ConnectionModel.Config(settings.profile(), mss, TimeUnit.MICROSECONDS.toNanos(kernelRttMicros),
                     RttEstimate.Source.KERNEL, endpoint.nodelay(), role.seenFromStart());
         }
-        long rtt = firstRttEstimate(endpoint.loopback(), connectNanos);
-        return new ConnectionModel.Config(settings.profile(), mss, rtt,
-                firstRttSource(endpoint.loopback(), connectNanos), endpoint.nodelay(), role.seenFromStart());
+        long remembered = endpoint.loopback() ? -1
+                : paths.boundFor(endpoint.remote().getAddress(), clock.getAsLong());
+        FirstRtt rtt = FirstRtt.of(endpoint.loopback(), connectNanos, remembered);
+        return new ConnectionModel.Config(settings.profile(), mss, rtt.nanos(), rtt.source(), endpoint.nodelay(),
+                role.seenFromStart());
     }
 }

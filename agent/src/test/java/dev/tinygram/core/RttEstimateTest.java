@@ -48,6 +48,27 @@ class RttEstimateTest {
     }
 
     @Test
+    void anEarlierConnectionsPathIsTheFirstBound() {
+        RttEstimate e = new RttEstimate(RttEstimate.Source.PATH, ms(20));
+        e.answered(ms(80));
+        assertEquals(ms(20), e.nanos(), "not a guess: a slower answer does not replace it");
+        for (int i = 0; i < RttEstimate.WINDOW - 1; i++) e.answered(ms(30));
+        assertEquals(ms(30), e.nanos(), "it ages out as a connect time does: the path got slower");
+    }
+
+    @Test
+    void whatItCanTellALaterConnectionIsItsFastestBound() {
+        RttEstimate guess = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
+        assertEquals(-1, guess.boundNanos(), "a guess is no bound");
+        guess.answered(ms(21));
+        assertEquals(ms(21), guess.boundNanos());
+        RttEstimate connect = new RttEstimate(RttEstimate.Source.CONNECT, ms(25));
+        connect.answered(ms(20.5));
+        assertEquals(ms(20.5), connect.boundNanos());
+        assertEquals(-1, new RttEstimate(RttEstimate.Source.LOOPBACK, ms(0.05)).boundNanos(), "loopback's is fixed");
+    }
+
+    @Test
     void aGuessGivesWayToTheFirstAnswer() {
         RttEstimate low = new RttEstimate(RttEstimate.Source.GUESS, ms(1));
         low.answered(ms(21));

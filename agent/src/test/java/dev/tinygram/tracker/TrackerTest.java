@@ -7,6 +7,7 @@ import dev.tinygram.conn.Endpoints;
 import dev.tinygram.conn.FixAction;
 import dev.tinygram.conn.Role;
 import dev.tinygram.core.Profile;
+import dev.tinygram.core.RttEstimate;
 import dev.tinygram.fix.FixNotices;
 import dev.tinygram.fix.FixPolicy;
 import dev.tinygram.fix.Fixer;
@@ -285,13 +286,31 @@ class TrackerTest {
         return recorded.get(recorded.size() - 1).action();
     }
 
-    /** The path's first round-trip estimate: each rule of {@link Tracker#firstRttEstimate}. */
+    /** The path's first round-trip estimate: each rule of {@link Tracker.FirstRtt}. */
     @Test
     void aConnectTakesAboutOneRoundTripOfThePath() {
-        assertEquals(20 * MS, Tracker.firstRttEstimate(false, 20 * MS), "a 20 ms connect: a 20 ms path");
-        assertEquals(MS, Tracker.firstRttEstimate(false, -1), "unknown (accepted, or seen later): a 1 ms guess");
-        assertEquals(MS, Tracker.firstRttEstimate(false, 3_000 * MS), "a connect that lost its SYN says nothing");
-        assertEquals(50_000, Tracker.firstRttEstimate(true, 20 * MS), "loopback's round trip is known");
+        assertEquals(new Tracker.FirstRtt(20 * MS, RttEstimate.Source.CONNECT), Tracker.FirstRtt.of(false, 20 * MS, -1),
+                "a 20 ms connect: a 20 ms path");
+        assertEquals(new Tracker.FirstRtt(MS, RttEstimate.Source.GUESS), Tracker.FirstRtt.of(false, -1, -1),
+                "unknown (accepted, or seen later): a 1 ms guess");
+        assertEquals(new Tracker.FirstRtt(MS, RttEstimate.Source.GUESS), Tracker.FirstRtt.of(false, 3_000 * MS, -1),
+                "a connect that lost its SYN says nothing");
+        assertEquals(new Tracker.FirstRtt(50_000, RttEstimate.Source.LOOPBACK), Tracker.FirstRtt.of(true, 20 * MS, -1),
+                "loopback's round trip is known");
+    }
+
+    @Test
+    void whatAnEarlierConnectionToThePeerLearntIsABoundToo() {
+        assertEquals(new Tracker.FirstRtt(MS / 5, RttEstimate.Source.PATH), Tracker.FirstRtt.of(false, 2 * MS, MS / 5),
+                "a connect a busy JVM made slow: the remembered path is faster");
+        assertEquals(new Tracker.FirstRtt(20 * MS, RttEstimate.Source.CONNECT),
+                Tracker.FirstRtt.of(false, 20 * MS, 25 * MS), "the connect is faster: the connect");
+        assertEquals(new Tracker.FirstRtt(25 * MS, RttEstimate.Source.PATH), Tracker.FirstRtt.of(false, -1, 25 * MS),
+                "an accepted connection: a bound rather than a guess, even a slower one");
+        assertEquals(new Tracker.FirstRtt(25 * MS, RttEstimate.Source.PATH),
+                Tracker.FirstRtt.of(false, 3_000 * MS, 25 * MS), "a connect that lost its SYN: the remembered one");
+        assertEquals(new Tracker.FirstRtt(50_000, RttEstimate.Source.LOOPBACK), Tracker.FirstRtt.of(true, 20 * MS, MS),
+                "loopback's is known");
     }
 
     @Test

@@ -124,6 +124,59 @@ class LabIT {
         }
     }
 
+    /** The JDKs whose agent cannot ask the kernel at first sight (before 22): the model's own first bound counts. */
+    static List<Jdks.Jdk> jdksWithoutTheKernelAtFirstSight() {
+        return Jdks.all().stream().filter(j -> j.feature() < 22).collect(java.util.stream.Collectors.toList());
+    }
+
+    /**
+     * A connection that stalls on every request learns its path only from answers faster than its estimate (the
+     * held ones are loose bounds), so its first bound stays: a connect time, which two JVMs on two cores inflate.
+     * At a 0.2 ms round trip that made a 104 B Nagle hold look like more than {@code minStall} (LabMatrixIT's
+     * 3000+3000). The agent now starts it from the fastest bound the earlier connections to the same peer ended
+     * with. So its first line's rttMs (the estimate at its first request) is no higher than any earlier one's last
+     * line's: those three connections stall behind delayed ACKs, which teach them nothing, so their estimates only
+     * fell after those lines. Each connection's own first bounds (its connect, its header's answer) vary from 0.4 to
+     * 2 ms here, so without the memory the later one is rarely the lowest of four. Its later lines may be higher:
+     * its own bounds age the remembered one out, as they should.
+     * {@code minStall=0us}, so that the short hold is reported with its rttMs. Before JDK 22 only: from 22 on the
+     * kernel's handshake round trip comes first ({@link #assertTheKernelsPath}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdksWithoutTheKernelAtFirstSight")
+    void aConnectionToAKnownPeerStartsFromThePathAnEarlierOneLearnt(Jdks.Jdk jdk) throws Exception {
+        Path report = Files.createTempFile("tinygram-lab-path-", ".jsonl");
+        Files.delete(report);
+        try (Lab lab = Lab.start(100, 1500)) {
+            Map<String, LabRuns.PatternResult> runs = LabRuns.client(jdk, lab,
+                    "report=" + report + ",log=warn,minStall=0us",
+                    List.of("nodelay:1", "100+100", "1+1", "10+10+10+10", "3000+3000"), 15, 5);
+            List<JsonNode> findings = Report.read(report);
+            double fastestEarlier = Double.MAX_VALUE;
+            for (String p : List.of("100+100", "1+1", "10+10+10+10")) {
+                List<Double> earlier = rttsMs(findings, runs.get(p).local());
+                System.out.printf(java.util.Locale.ROOT, "lab, JDK %d, 0.2 ms: %s rttMs %s%n", jdk.feature(), p,
+                        earlier);
+                fastestEarlier = Math.min(fastestEarlier, earlier.get(earlier.size() - 1));
+            }
+            List<Double> later = rttsMs(findings, runs.get("3000+3000").local());
+            System.out.printf(java.util.Locale.ROOT, "lab, JDK %d, 0.2 ms: then 3000+3000 rttMs %s (its connect %.2f"
+                    + " ms)%n", jdk.feature(), later, runs.get("3000+3000").connectMs());
+            assertTrue(later.get(0) <= fastestEarlier,
+                    "the later connection started from the earlier ones' path: " + findings);
+        } finally {
+            Files.deleteIfExists(report);
+        }
+    }
+
+    /** The rttMs of each line for the connection whose local end is {@code local}, in the report's order. */
+    private static List<Double> rttsMs(List<JsonNode> findings, String local) {
+        List<Double> rtts = new java.util.ArrayList<>();
+        for (JsonNode f : findings) if (f.get("local").asText().equals(local)) rtts.add(f.get("rttMs").asDouble());
+        assertFalse(rtts.isEmpty(), "a finding for " + local + ": " + findings);
+        return rtts;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void aWriteWriteReadAcrossA20MsPathStallsAndIsFound(Jdks.Jdk jdk) throws Exception {
