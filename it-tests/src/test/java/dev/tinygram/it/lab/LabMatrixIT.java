@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * pattern's p50 over the written-once p50 (from the start of the last write to the answer, both). Right means:
  * {@code write-write-read} where that extra is a delayed-ACK timer's, {@code nagle-hold} where it is about a round
  * trip and at least {@code minStall} (1 ms), and no finding where it is under {@code minStall}. At 20 ms, the
- * predicted cost is within 20 % of the extra (see {@link #tolerance} for a part of a round trip). Under
+ * predicted cost (the median of the connection's predictions, as the p50 is of its requests) is within 20 % of the
+ * extra (see {@link #tolerance} for a part of a round trip). Under
  * {@code mode=coalesce} and {@code mode=nodelay}, at every round trip, the delayed-ACK patterns still get findings,
  * every one counts as avoided, and none is confirmed. A client pattern judged wrong is measured once more and
  * judged on that (the lab shares two cores with both JVMs).
@@ -221,22 +222,39 @@ class LabMatrixIT {
         JsonNode last = mine.isEmpty() ? null : mine.get(mine.size() - 1);
         JsonNode steady = steadyState(mine);
         return new Row(pattern, side, r.p50Ms(), once.p50Ms(), truth, last == null ? "none" : last.get("kind").asText(),
-                steady == null ? 0 : steady.get("predictedStallMs").asDouble(),
-                steady == null ? 0 : steady.get("rttMs").asDouble(), mine.size());
+                steadyPrediction(mine), steady == null ? 0 : steady.get("rttMs").asDouble(), mine.size());
     }
 
-    /**
-     * The line whose prediction the p50 is compared with: the one covering the most requests (the latest of equals).
-     * A line is written at a connection's first finding of its kind and site, then aggregates the later ones; the
-     * p50 is the steady state's, and the first requests of a connection can wait otherwise (the peer's first ACKs,
-     * a round trip's phase against 5 ms gaps: 1x20@5 at 20 ms was predicted 1.8 to 19.4 ms by its last line).
-     */
+    /** The line covering the most requests (the latest of equals): its round trip is shown. */
     private static JsonNode steadyState(List<JsonNode> lines) {
         JsonNode best = null;
         for (JsonNode l : lines) {
             if (best == null || l.get("occurrences").asLong() >= best.get("occurrences").asLong()) best = l;
         }
         return best;
+    }
+
+    /**
+     * The prediction the p50 is compared with: the median of the connection's lines' predictions, each counting for
+     * the findings it covers, as the p50 is the median of the requests. A line is written at a connection's first
+     * finding of its kind and site, then aggregates the later ones, and carries the latest finding's prediction: one
+     * request's. Where the writes fall against the segments' round trips, one request's may be far from the
+     * steady state's: 1x20@5 at 20 ms was predicted 1.1 to 20.2 ms by single lines, and in one CI run the line
+     * covering the most requests said 18.84 ms against a measured 5.35. The first requests of a connection can wait
+     * otherwise too (the peer's first ACKs).
+     */
+    private static double steadyPrediction(List<JsonNode> lines) {
+        if (lines.isEmpty()) return 0;
+        List<JsonNode> sorted = new ArrayList<>(lines);
+        sorted.sort(java.util.Comparator.comparingDouble(l -> l.get("predictedStallMs").asDouble()));
+        long total = 0;
+        for (JsonNode l : sorted) total += l.get("occurrences").asLong();
+        long seen = 0;
+        for (JsonNode l : sorted) {
+            seen += l.get("occurrences").asLong();
+            if (2 * seen >= total) return l.get("predictedStallMs").asDouble();
+        }
+        throw new AssertionError("unreachable: " + lines);
     }
 
     private static String onceOf(String pattern, String side) {
