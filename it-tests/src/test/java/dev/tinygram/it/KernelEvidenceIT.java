@@ -32,7 +32,9 @@ class KernelEvidenceIT {
         Path report = Files.createTempFile("tinygram-kernel-", ".jsonl");
         Files.delete(report);
         try {
-            Forked.Run run = Forked.demo(jdk, "report=" + report, "wwr-client", "--requests", "20");
+            // 40 requests, about 1.8 s: the kernel reader opens off the application's threads after the self-test,
+            // and with 20 (0.9 s) one CI run's two lines both came before it was open.
+            Forked.Run run = Forked.demo(jdk, "report=" + report, "wwr-client", "--requests", "40");
             assertEquals(0, run.exit(), run.toString());
             List<JsonNode> lines = Report.read(report).stream()
                     .filter(f -> f.get("kind").asText().equals("write-write-read")).collect(Collectors.toList());
