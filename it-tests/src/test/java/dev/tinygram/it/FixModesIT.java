@@ -71,15 +71,22 @@ class FixModesIT {
         assertTrue(run.p50() < notStalled, demo + " under mode=" + mode + " must not stall: " + run.result());
 
         String expectedAction = mode.equals("coalesce") && demo.api().equals("socket") ? "coalesced" : "nodelay";
+        // A channel under coalesce on JDK 22+ is corked once the kernel's module is open, off the application's
+        // threads after start (Fixer.corkIfNowPossible): its findings say nodelay before that, coalesced after. A run
+        // of 30 requests mostly ends before; in one CI run a finding came after.
+        boolean mayBeCorked = mode.equals("coalesce") && demo.api().equals("channel") && jdk.feature() >= 22;
         List<JsonNode> findings = Report.read(report);
         assertFalse(findings.isEmpty(), "the pattern is still reported, with what was done about it\n" + run);
         double longestPredicted = 0;
+        java.util.Set<String> actions = new java.util.TreeSet<>();
         for (JsonNode f : findings) {
             // the demo's server end, in this JVM, is not what the fix modes fix: its reads' findings are the
             // inbound kind, which quickack= addresses
             if (f.get("kind").asText().equals("inbound-write-write-read")) continue;
             assertEquals(mode, f.get("mode").asText(), f.toString());
-            assertEquals(expectedAction, f.get("action").asText(), f.toString());
+            String action = f.get("action").asText();
+            if (!(mayBeCorked && action.equals("coalesced"))) assertEquals(expectedAction, action, f.toString());
+            actions.add(action);
             assertTrue(f.get("nodelay").asBoolean(), "the socket really has TCP_NODELAY: " + f);
             // what would have happened: the 40 ms timer less the time between the burst's first and last write
             assertEquals("write-write-read", f.get("kind").asText(), f.toString());
@@ -89,8 +96,8 @@ class FixModesIT {
         // About 40 ms for the requests in steady state. A connection's first request may spread its writes: a TLS
         // client's first one, just after the handshake, over 10 to 20 ms (in CI, once 20.5: its prediction 19.5)
         assertTrue(longestPredicted >= 30, "what would have happened (about 40 ms): " + findings);
-        System.out.printf(Locale.ROOT, "%s mode=%s %s: p50 %.2f ms, %d report lines, action %s%n", jdk, mode, demo,
-                run.p50(), findings.size(), expectedAction);
+        System.out.printf(Locale.ROOT, "%s mode=%s %s: p50 %.2f ms, %d report lines, actions %s%n", jdk, mode, demo,
+                run.p50(), findings.size(), actions);
     }
 
     @ParameterizedTest(name = "mode={0}")
