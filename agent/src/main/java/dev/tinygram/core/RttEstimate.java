@@ -55,9 +55,9 @@ public final class RttEstimate {
          */
         KERNEL,
         /**
-         * An earlier connection's estimate of the same path (its peer's address), while fresh: the first bound, as
-         * a connect's time is. Linux's {@code tcp_metrics} seeds a new connection's RTT from the last one to the
-         * same destination in the same way.
+         * An earlier connection's estimate of the path to the address this one connected to, while fresh: the first
+         * bound, as a connect's time is. Linux's {@code tcp_metrics} seeds a new connection's RTT from the last one
+         * to the same destination in the same way.
          */
         PATH
     }

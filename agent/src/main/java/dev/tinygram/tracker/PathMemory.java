@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Why: a connection's own first bound is its connect time, which a busy or cold JVM inflates. A connection that
  * stalls on every request learns little after that: its answers include the hold, so it takes them only when they
  * are faster (see {@code RttEstimate}). Its predicted holds then stay as long as its connect was slow. An earlier
- * connection to the same host that got plain answers knows the path better.
+ * connection to the same host that got plain answers knows the path better. Where the JVM did not connect (an
+ * accepted connection) the remembered figure is only a guess ({@code Tracker.FirstRtt}): clients behind one NAT
+ * share an address, not a path.
  *
  * <p>The rules, each pinned by a test in {@code PathMemoryTest}:
  * <ul>

@@ -435,18 +435,22 @@ public final class Tracker implements EventSink {
     /**
      * The path's round trip, first: loopback's is known; elsewhere a connect the JVM made takes about one round
      * trip (a SYN and its SYN-ACK), unless it took a retransmission (a second or more). What an earlier connection
-     * to the same peer ended with ({@link PathMemory}, -1 if nothing) is a bound too, and the faster one is taken;
-     * with neither, a guess.
+     * to the same address ended with ({@link PathMemory}, -1 if nothing) is a bound too where the JVM connected to
+     * that address, and the faster one is taken. Without a connect time (an accepted connection, or one first seen
+     * after an attach) it is only the guess, which the first answer replaces up or down: clients behind one NAT
+     * share an address, not a path. With nothing remembered, the guess is 1 ms.
      */
     record FirstRtt(long nanos, RttEstimate.Source source) {
         static FirstRtt of(boolean loopback, long connectNanos, long rememberedNanos) {
             if (loopback) return new FirstRtt(LOOPBACK_RTT_NANOS, RttEstimate.Source.LOOPBACK);
             boolean connected = connectNanos > 0 && connectNanos < SYN_RETRANSMISSION_NANOS;
-            if (rememberedNanos > 0 && (!connected || rememberedNanos < connectNanos)) {
-                return new FirstRtt(rememberedNanos, RttEstimate.Source.PATH);
+            if (!connected) {
+                return new FirstRtt(rememberedNanos > 0 ? rememberedNanos : DEFAULT_RTT_NANOS,
+                        RttEstimate.Source.GUESS);
             }
-            return connected ? new FirstRtt(connectNanos, RttEstimate.Source.CONNECT)
-                    : new FirstRtt(DEFAULT_RTT_NANOS, RttEstimate.Source.GUESS);
+            return rememberedNanos > 0 && rememberedNanos < connectNanos
+                    ? new FirstRtt(rememberedNanos, RttEstimate.Source.PATH)
+                    : new FirstRtt(connectNanos, RttEstimate.Source.CONNECT);
         }
     }
 

@@ -305,10 +305,10 @@ class TrackerTest {
                 "a connect a busy JVM made slow: the remembered path is faster");
         assertEquals(new Tracker.FirstRtt(20 * MS, RttEstimate.Source.CONNECT),
                 Tracker.FirstRtt.of(false, 20 * MS, 25 * MS), "the connect is faster: the connect");
-        assertEquals(new Tracker.FirstRtt(25 * MS, RttEstimate.Source.PATH), Tracker.FirstRtt.of(false, -1, 25 * MS),
-                "an accepted connection: a bound rather than a guess, even a slower one");
-        assertEquals(new Tracker.FirstRtt(25 * MS, RttEstimate.Source.PATH),
-                Tracker.FirstRtt.of(false, 3_000 * MS, 25 * MS), "a connect that lost its SYN: the remembered one");
+        assertEquals(new Tracker.FirstRtt(25 * MS, RttEstimate.Source.GUESS), Tracker.FirstRtt.of(false, -1, 25 * MS),
+                "an accepted connection: a better guess than 1 ms, but no bound (a NAT's clients share an address)");
+        assertEquals(new Tracker.FirstRtt(25 * MS, RttEstimate.Source.GUESS),
+                Tracker.FirstRtt.of(false, 3_000 * MS, 25 * MS), "a connect that lost its SYN: the same");
         assertEquals(new Tracker.FirstRtt(50_000, RttEstimate.Source.LOOPBACK), Tracker.FirstRtt.of(true, 20 * MS, MS),
                 "loopback's is known");
     }
