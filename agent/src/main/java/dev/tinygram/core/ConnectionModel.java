@@ -379,7 +379,7 @@ public final class ConnectionModel {
     public boolean nodelay() { return nodelay; }
     public long rttNanos() { return rtt.nanos(); }
 
-    /** The path's fastest recent round-trip bound, for later connections to the same peer; -1 if it has none. */
+    /** The fastest recent round-trip bound this connection measured, for later ones to the same peer; else -1. */
     public long pathBoundNanos() { return rtt.boundNanos(); }
 
     /**

@@ -14,7 +14,8 @@ import java.util.Arrays;
  *   <li><b>theConnectTimeIsTheFirstBound</b>: a connect's time is a bound like any answer, and the first one.</li>
  *   <li><b>anEarlierConnectionsPathIsTheFirstBound</b>: what an earlier connection to the same address learnt is
  *       a bound like any answer, and the first one (the caller keeps it only while fresh); it ages out as a connect
- *       time does, so a path that got slower is learnt again.</li>
+ *       time does, so a path that got slower is learnt again. It is never passed on
+ *       ({@code whatItCanTellALaterConnectionIsItsFastestBound}).</li>
  *   <li><b>aGuessGivesWayToTheFirstAnswer</b>: with no connect time (an accepted connection, or one first seen
  *       mid-life) the estimate starts from a guess, and the first answer replaces it, up as well as down: a guess
  *       that was too low must not stick.</li>
@@ -56,8 +57,8 @@ public final class RttEstimate {
         KERNEL,
         /**
          * An earlier connection's estimate of the path to the address this one connected to, while fresh: the first
-         * bound, as a connect's time is. Linux's {@code tcp_metrics} seeds a new connection's RTT from the last one
-         * to the same destination in the same way.
+         * bound, as a connect's time is. It is not this connection's own measure, so {@link #boundNanos} leaves it
+         * out: what a connection passes on is only what it measured.
          */
         PATH
     }
@@ -67,12 +68,15 @@ public final class RttEstimate {
     private int count;
     private int next;
     private long estimate;
+    /** A {@link Source#PATH} first bound still in the window, in slot 0: an earlier connection's, not ours. */
+    private boolean inheritedInWindow;
 
     public RttEstimate(Source source, long firstNanos) {
         if (firstNanos < 1) throw new IllegalArgumentException("rtt must be positive, was " + firstNanos);
         this.source = source;
         this.estimate = firstNanos;
         if (source != Source.LOOPBACK && source != Source.GUESS) add(firstNanos);
+        inheritedInWindow = source == Source.PATH;
     }
 
     public long nanos() {
@@ -80,11 +84,16 @@ public final class RttEstimate {
     }
 
     /**
-     * What this estimate can tell a later connection to the same peer: the fastest of its recent bounds, or -1 when
-     * it has none (a guess no answer replaced yet, or loopback's fixed figure).
+     * What this estimate can tell a later connection to the same peer: the fastest of the recent bounds it measured
+     * itself, or -1 when it has none (a guess no answer replaced yet, loopback's fixed figure, or only an inherited
+     * {@link Source#PATH} bound). Passing an inherited bound on would keep it alive past its age for as long as
+     * connections follow one another.
      */
     public long boundNanos() {
-        return source == Source.LOOPBACK || count == 0 ? -1 : estimate;
+        if (source == Source.LOOPBACK) return -1;
+        long min = -1;
+        for (int i = inheritedInWindow ? 1 : 0; i < count; i++) min = min < 0 ? bounds[i] : Math.min(min, bounds[i]);
+        return min;
     }
 
     public Source source() {
@@ -130,6 +139,7 @@ public final class RttEstimate {
     }
 
     private void add(long nanos) {
+        if (next == 0 && count == WINDOW) inheritedInWindow = false;   // slot 0 ages out now
         bounds[next] = nanos;
         next = (next + 1) % WINDOW;
         if (count < WINDOW) count++;

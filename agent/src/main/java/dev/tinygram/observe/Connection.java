@@ -389,9 +389,14 @@ public final class Connection {
         return model.bytesWritten();
     }
 
+    /** Which end this JVM is, as first seen. */
+    public Role role() {
+        return role;
+    }
+
     /**
-     * What this connection learnt of its path, for the next connection to the same peer: the fastest of its recent
-     * round-trip bounds, or -1 if it has none (loopback's fixed figure, or a guess no answer replaced).
+     * What this connection learnt of its path, for the next connection to the same peer: the fastest of the recent
+     * round-trip bounds it measured, or -1 if it has none (see {@code RttEstimate.boundNanos}).
      */
     public synchronized long pathBoundNanos() {
         return model.pathBoundNanos();

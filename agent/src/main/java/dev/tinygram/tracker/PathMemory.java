@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What closed connections learnt of each peer's path, for the next connection to the same address: the fastest
- * round-trip bound one of them ended with, kept for {@link #MAX_AGE_NANOS}. Linux keeps a destination's RTT for
- * its next connection in the same way ({@code tcp_metrics}).
+ * What closed connections the JVM made learnt of each peer's path, for the next connection to the same address: the
+ * fastest round-trip bound one of them measured, kept for {@link #MAX_AGE_NANOS}. Linux keeps a destination's RTT
+ * past a connection too ({@code tcp_metrics}), though it only lets it raise a new connection's first retransmission
+ * timeout; here the figure is a bound, and the estimate is the fastest bound, so it may lower it.
  *
  * <p>Why: a connection's own first bound is its connect time, which a busy or cold JVM inflates. A connection that
  * stalls on every request learns little after that: its answers include the hold, so it takes them only when they
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *       one replaces it, faster or not, so a path that got slower is learnt again;</li>
  *   <li>a slower bound does not refresh a faster one's age;</li>
  *   <li>at most {@value #CAPACITY} addresses, the ones used last;</li>
- *   <li>no bound (-1: loopback, or a guess no answer replaced) is remembered as nothing.</li>
+ *   <li>no bound (-1: loopback, a guess no answer replaced, or only an inherited bound) is remembered as
+ *       nothing.</li>
  * </ul>
  *
  * <p>Thread-safe. It is touched when a connection is first seen and when it closes, never per read or write.

@@ -248,8 +248,10 @@ public final class Tracker implements EventSink {
                 fixer.outputEnded(t.fix);
                 recordLateStall(t);
                 findings.closed(t.watch.endpoint());
-                paths.remember(t.watch.endpoint().remote().getAddress(), t.watch.pathBoundNanos(),
-                        clock.getAsLong());
+                if (t.watch.role() == Role.CLIENT) {   // an accepted one's address may be a NAT's, many paths
+                    paths.remember(t.watch.endpoint().remote().getAddress(), t.watch.pathBoundNanos(),
+                            clock.getAsLong());
+                }
             }
         }
     }

@@ -66,6 +66,15 @@ class RttEstimateTest {
         connect.answered(ms(20.5));
         assertEquals(ms(20.5), connect.boundNanos());
         assertEquals(-1, new RttEstimate(RttEstimate.Source.LOOPBACK, ms(0.05)).boundNanos(), "loopback's is fixed");
+        RttEstimate inherited = new RttEstimate(RttEstimate.Source.PATH, ms(0.2));
+        assertEquals(-1, inherited.boundNanos(), "an inherited bound is not passed on");
+        inherited.answered(ms(20));
+        assertEquals(ms(0.2), inherited.nanos(), "though it is this connection's estimate");
+        assertEquals(ms(20), inherited.boundNanos(), "what it measured itself, slower or not");
+        for (int i = 0; i < RttEstimate.WINDOW - 1; i++) inherited.answered(ms(21));
+        assertEquals(ms(20), inherited.nanos(), "the inherited one aged out");
+        inherited.answered(ms(22));
+        assertEquals(ms(21), inherited.boundNanos(), "and its own age out in turn");
     }
 
     @Test

@@ -221,8 +221,9 @@ class LabMatrixIT {
         List<JsonNode> mine = of(findings, endField, r.local());
         JsonNode last = mine.isEmpty() ? null : mine.get(mine.size() - 1);
         JsonNode steady = steadyState(mine);
-        return new Row(pattern, side, r.p50Ms(), once.p50Ms(), truth, last == null ? "none" : last.get("kind").asText(),
-                steadyPrediction(mine), steady == null ? 0 : steady.get("rttMs").asDouble(), mine.size());
+        String said = last == null ? "none" : last.get("kind").asText();
+        return new Row(pattern, side, r.p50Ms(), once.p50Ms(), truth, said, steadyPrediction(mine, said),
+                steady == null ? 0 : steady.get("rttMs").asDouble(), mine.size());
     }
 
     /** The line covering the most requests (the latest of equals): its round trip is shown. */
@@ -241,11 +242,15 @@ class LabMatrixIT {
      * request's. Where the writes fall against the segments' round trips, one request's may be far from the
      * steady state's: 1x20@5 at 20 ms was predicted 1.1 to 20.2 ms by single lines, and in one CI run the line
      * covering the most requests said 18.84 ms against a measured 5.35. The first requests of a connection can wait
-     * otherwise too (the peer's first ACKs).
+     * otherwise too (the peer's first ACKs). Only the predicted lines of the kind the agent said count: an
+     * unpredicted line's prediction is 0.
      */
-    private static double steadyPrediction(List<JsonNode> lines) {
-        if (lines.isEmpty()) return 0;
-        List<JsonNode> sorted = new ArrayList<>(lines);
+    private static double steadyPrediction(List<JsonNode> lines, String said) {
+        List<JsonNode> sorted = new ArrayList<>();
+        for (JsonNode l : lines) {
+            if (l.get("predicted").asBoolean() && l.get("kind").asText().equals(said)) sorted.add(l);
+        }
+        if (sorted.isEmpty()) return 0;
         sorted.sort(java.util.Comparator.comparingDouble(l -> l.get("predictedStallMs").asDouble()));
         long total = 0;
         for (JsonNode l : sorted) total += l.get("occurrences").asLong();
