@@ -435,24 +435,30 @@ public final class Tracker implements EventSink {
     }
 
     /**
-     * The path's round trip, first: loopback's is known; elsewhere a connect the JVM made takes about one round
-     * trip (a SYN and its SYN-ACK), unless it took a retransmission (a second or more). What an earlier connection
-     * to the same address ended with ({@link PathMemory}, -1 if nothing) is a bound too where the JVM connected to
-     * that address, and the faster one is taken. Without a connect time (an accepted connection, or one first seen
-     * after an attach) it is only the guess, which the first answer replaces up or down: clients behind one NAT
-     * share an address, not a path. With nothing remembered, the guess is 1 ms.
+     * The path's round trip, first: loopback's is known. Elsewhere the kernel's handshake round trip, where it
+     * could be asked; else a connect the JVM made, which takes about one round trip (a SYN and its SYN-ACK) unless
+     * it took a retransmission (a second or more). What earlier connections to the same address measured
+     * ({@link PathMemory}, -1 if nothing) is a bound too where the JVM connected to that address, and the faster is
+     * taken: one handshake's sample, or one connect, may have met a busy path or a busy JVM. Without a connect time
+     * (an accepted connection, or one first seen after an attach) it is only the guess, which the first answer
+     * replaces up or down: clients behind one NAT share an address, not a path. With nothing, the guess is 1 ms.
      */
     record FirstRtt(long nanos, RttEstimate.Source source) {
-        static FirstRtt of(boolean loopback, long connectNanos, long rememberedNanos) {
+        static FirstRtt of(boolean loopback, long kernelNanos, long connectNanos, long rememberedNanos) {
             if (loopback) return new FirstRtt(LOOPBACK_RTT_NANOS, RttEstimate.Source.LOOPBACK);
             boolean connected = connectNanos > 0 && connectNanos < SYN_RETRANSMISSION_NANOS;
-            if (!connected) {
-                return new FirstRtt(rememberedNanos > 0 ? rememberedNanos : DEFAULT_RTT_NANOS,
-                        RttEstimate.Source.GUESS);
+            boolean remembered = connected && rememberedNanos > 0;
+            if (kernelNanos > 0) {
+                return remembered && rememberedNanos < kernelNanos
+                        ? new FirstRtt(rememberedNanos, RttEstimate.Source.PATH)
+                        : new FirstRtt(kernelNanos, RttEstimate.Source.KERNEL);
             }
-            return rememberedNanos > 0 && rememberedNanos < connectNanos
-                    ? new FirstRtt(rememberedNanos, RttEstimate.Source.PATH)
-                    : new FirstRtt(connectNanos, RttEstimate.Source.CONNECT);
+            if (connected) {
+                return remembered && rememberedNanos < connectNanos
+                        ? new FirstRtt(rememberedNanos, RttEstimate.Source.PATH)
+                        : new FirstRtt(connectNanos, RttEstimate.Source.CONNECT);
+            }
+            return new FirstRtt(rememberedNanos > 0 ? rememberedNanos : DEFAULT_RTT_NANOS, RttEstimate.Source.GUESS);
         }
     }
 
@@ -467,13 +473,10 @@ public final class Tracker implements EventSink {
         int mss = settings.mss() > 0 ? settings.mss()
                 : kernelMss ? (int) kernel.sndMss() : endpoints.mss(endpoint.local());
         long kernelRttMicros = kernel == null ? TcpInfo.ABSENT : kernel.pathRttMicros();
-        if (!endpoint.loopback() && kernelRttMicros > 0) {
-            return new ConnectionModel.Config(settings.profile(), mss, TimeUnit.MICROSECONDS.toNanos(kernelRttMicros),
-                    RttEstimate.Source.KERNEL, endpoint.nodelay(), role.seenFromStart());
-        }
+        long kernelRtt = kernelRttMicros > 0 ? TimeUnit.MICROSECONDS.toNanos(kernelRttMicros) : -1;
         long remembered = endpoint.loopback() ? -1
                 : paths.boundFor(endpoint.remote().getAddress(), clock.getAsLong());
-        FirstRtt rtt = FirstRtt.of(endpoint.loopback(), connectNanos, remembered);
+        FirstRtt rtt = FirstRtt.of(endpoint.loopback(), kernelRtt, connectNanos, remembered);
         return new ConnectionModel.Config(settings.profile(), mss, rtt.nanos(), rtt.source(), endpoint.nodelay(),
                 role.seenFromStart());
     }

@@ -289,28 +289,39 @@ class TrackerTest {
     /** The path's first round-trip estimate: each rule of {@link Tracker.FirstRtt}. */
     @Test
     void aConnectTakesAboutOneRoundTripOfThePath() {
-        assertEquals(new Tracker.FirstRtt(20 * MS, RttEstimate.Source.CONNECT), Tracker.FirstRtt.of(false, 20 * MS, -1),
-                "a 20 ms connect: a 20 ms path");
-        assertEquals(new Tracker.FirstRtt(MS, RttEstimate.Source.GUESS), Tracker.FirstRtt.of(false, -1, -1),
-                "unknown (accepted, or seen later): a 1 ms guess");
-        assertEquals(new Tracker.FirstRtt(MS, RttEstimate.Source.GUESS), Tracker.FirstRtt.of(false, 3_000 * MS, -1),
-                "a connect that lost its SYN says nothing");
-        assertEquals(new Tracker.FirstRtt(50_000, RttEstimate.Source.LOOPBACK), Tracker.FirstRtt.of(true, 20 * MS, -1),
-                "loopback's round trip is known");
+        assertFirst(20 * MS, RttEstimate.Source.CONNECT, false, -1, 20 * MS, -1, "a 20 ms connect: a 20 ms path");
+        assertFirst(MS, RttEstimate.Source.GUESS, false, -1, -1, -1, "unknown (accepted, or seen later): 1 ms");
+        assertFirst(MS, RttEstimate.Source.GUESS, false, -1, 3_000 * MS, -1, "a connect that lost its SYN: nothing");
+        assertFirst(50_000, RttEstimate.Source.LOOPBACK, true, -1, 20 * MS, -1, "loopback's round trip is known");
     }
 
     @Test
     void whatAnEarlierConnectionToThePeerLearntIsABoundToo() {
-        assertEquals(new Tracker.FirstRtt(MS / 5, RttEstimate.Source.PATH), Tracker.FirstRtt.of(false, 2 * MS, MS / 5),
+        assertFirst(MS / 5, RttEstimate.Source.PATH, false, -1, 2 * MS, MS / 5,
                 "a connect a busy JVM made slow: the remembered path is faster");
-        assertEquals(new Tracker.FirstRtt(20 * MS, RttEstimate.Source.CONNECT),
-                Tracker.FirstRtt.of(false, 20 * MS, 25 * MS), "the connect is faster: the connect");
-        assertEquals(new Tracker.FirstRtt(25 * MS, RttEstimate.Source.GUESS), Tracker.FirstRtt.of(false, -1, 25 * MS),
+        assertFirst(20 * MS, RttEstimate.Source.CONNECT, false, -1, 20 * MS, 25 * MS, "the connect is faster");
+        assertFirst(25 * MS, RttEstimate.Source.GUESS, false, -1, -1, 25 * MS,
                 "an accepted connection: a better guess than 1 ms, but no bound (a NAT's clients share an address)");
-        assertEquals(new Tracker.FirstRtt(25 * MS, RttEstimate.Source.GUESS),
-                Tracker.FirstRtt.of(false, 3_000 * MS, 25 * MS), "a connect that lost its SYN: the same");
-        assertEquals(new Tracker.FirstRtt(50_000, RttEstimate.Source.LOOPBACK), Tracker.FirstRtt.of(true, 20 * MS, MS),
-                "loopback's is known");
+        assertFirst(25 * MS, RttEstimate.Source.GUESS, false, -1, 3_000 * MS, 25 * MS,
+                "a connect that lost its SYN: the same");
+        assertFirst(50_000, RttEstimate.Source.LOOPBACK, true, -1, 20 * MS, MS, "loopback's is known");
+    }
+
+    @Test
+    void theKernelsHandshakeRoundTripIsTheFirstBoundWhereItWasAsked() {
+        assertFirst(20 * MS, RttEstimate.Source.KERNEL, false, 20 * MS, 30 * MS, -1, "the kernel's, not the connect's");
+        assertFirst(MS / 4, RttEstimate.Source.PATH, false, MS, 2 * MS, MS / 4,
+                "a handshake that met a busy path: the remembered one");
+        assertFirst(MS, RttEstimate.Source.KERNEL, false, MS, 2 * MS, 3 * MS, "the kernel's is faster");
+        assertFirst(MS, RttEstimate.Source.KERNEL, false, MS, -1, MS / 4,
+                "accepted: the kernel's, never an address's figure");
+        assertFirst(50_000, RttEstimate.Source.LOOPBACK, true, MS, -1, -1, "loopback's is known");
+    }
+
+    private static void assertFirst(long nanos, RttEstimate.Source source, boolean loopback, long kernelNanos,
+                                    long connectNanos, long rememberedNanos, String why) {
+        assertEquals(new Tracker.FirstRtt(nanos, source),
+                Tracker.FirstRtt.of(loopback, kernelNanos, connectNanos, rememberedNanos), why);
     }
 
     @Test

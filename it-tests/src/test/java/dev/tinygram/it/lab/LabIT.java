@@ -124,8 +124,8 @@ class LabIT {
         }
     }
 
-    /** The JDKs whose agent cannot ask the kernel at first sight (before 22): the model's own first bound counts. */
-    static List<Jdks.Jdk> jdksWithoutTheKernelAtFirstSight() {
+    /** The JDKs on which the kernel is never asked (before 22). */
+    static List<Jdks.Jdk> jdksWithoutTheKernel() {
         return Jdks.all().stream().filter(j -> j.feature() < 22).collect(java.util.stream.Collectors.toList());
     }
 
@@ -139,11 +139,12 @@ class LabIT {
      * fell after those lines. Each connection's own first bounds (its connect, its header's answer) vary from 0.4 to
      * 2 ms here, so without the memory the later one is rarely the lowest of four. Its later lines may be higher:
      * its own bounds age the remembered one out, as they should.
-     * {@code minStall=0us}, so that the short hold is reported with its rttMs. Before JDK 22 only: from 22 on the
-     * kernel's handshake round trip comes first ({@link #assertTheKernelsPath}).
+     * {@code minStall=0us}, so that the short hold is reported with its rttMs. Before JDK 22 only: from 22 on, a
+     * confirmed stall adds the kernel's round trip as a bound, so the earlier connections' estimates rise as well as
+     * fall, and their last lines bound nothing (TrackerTest has the kernel's part of the rule).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("jdksWithoutTheKernelAtFirstSight")
+    @MethodSource("jdksWithoutTheKernel")
     void aConnectionToAKnownPeerStartsFromThePathAnEarlierOneLearnt(Jdks.Jdk jdk) throws Exception {
         Path report = Files.createTempFile("tinygram-lab-path-", ".jsonl");
         Files.delete(report);
