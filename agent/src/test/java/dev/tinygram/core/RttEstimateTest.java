@@ -75,6 +75,10 @@ class RttEstimateTest {
         assertEquals(ms(20), inherited.nanos(), "the inherited one aged out");
         inherited.answered(ms(22));
         assertEquals(ms(21), inherited.boundNanos(), "and its own age out in turn");
+        RttEstimate beatTheKernel = new RttEstimate(RttEstimate.Source.PATH, ms(0.26));
+        beatTheKernel.measuredByKernel(ms(1.27));
+        assertEquals(ms(0.26), beatTheKernel.nanos(), "the remembered bound was faster than the handshake");
+        assertEquals(ms(1.27), beatTheKernel.boundNanos(), "the handshake's sample is its own, to pass on");
     }
 
     @Test

@@ -315,6 +315,8 @@ class TrackerTest {
         assertFirst(MS, RttEstimate.Source.KERNEL, false, MS, 2 * MS, 3 * MS, "the kernel's is faster");
         assertFirst(MS, RttEstimate.Source.KERNEL, false, MS, -1, MS / 4,
                 "accepted: the kernel's, never an address's figure");
+        assertFirst(MS, RttEstimate.Source.KERNEL, false, MS, 3_000 * MS, MS / 4,
+                "a connect that lost its SYN is no connect: the kernel's");
         assertFirst(50_000, RttEstimate.Source.LOOPBACK, true, MS, -1, -1, "loopback's is known");
     }
 
