@@ -85,6 +85,12 @@ public record TcpInfo(int state, long atoMicros, long sndMss, long rcvMss, long 
         return rttMicros > 0 ? rttMicros : ABSENT;
     }
 
+    /** {@link #pathRttMicros} in nanoseconds, the model's unit; {@link #ABSENT} if it has neither. */
+    public long pathRttNanos() {
+        long micros = pathRttMicros();
+        return micros > 0 ? micros * 1_000 : ABSENT;
+    }
+
     /** {@code tcpi_min_rtt} before the first sample: ~0U. */
     public static final long NO_SAMPLE = 0xFFFF_FFFFL;
 

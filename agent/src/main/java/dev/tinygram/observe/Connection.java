@@ -12,7 +12,6 @@ import dev.tinygram.kernel.TcpInfo;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -341,8 +340,8 @@ public final class Connection {
      * connection first seen before the kernel could be asked came from the connect's time or a guess.
      */
     public synchronized void kernelAfterStall(TcpInfo info) {
-        long micros = info.pathRttMicros();
-        if (micros > 0) model.onKernelRtt(TimeUnit.MICROSECONDS.toNanos(micros));
+        long nanos = info.pathRttNanos();
+        if (nanos > 0) model.onKernelRtt(nanos);
     }
 
     /** A held write's stack was taken: it names the writes of a stall that only the wait showed, if one waits. */

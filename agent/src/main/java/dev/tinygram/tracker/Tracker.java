@@ -430,19 +430,13 @@ public final class Tracker implements EventSink {
             throw new IllegalStateException("cannot read the endpoint of a " + socket.getClass().getName(), e);
         }
         TcpInfo kernel = askKernel(socket);
-        ConnectionModel model = new ConnectionModel(config(endpoint, role, connectNanos, kernel));
-        long kernelRtt = kernelRttNanos(kernel);
+        long kernelRtt = kernel == null ? TcpInfo.ABSENT : kernel.pathRttNanos();
+        ConnectionModel model = new ConnectionModel(config(endpoint, role, connectNanos, kernel, kernelRtt));
         if (model.rtt().source() == RttEstimate.Source.PATH && kernelRtt > 0) {
             model.onKernelRtt(kernelRtt);   // its own handshake sample, slower: a bound it measured, to pass on
         }
         Connection watch = new Connection(endpoint, role, model, callSites);
         return connections.add(socket, new Tracked(socket, watch, new ConnectionFix(endpoint)));
-    }
-
-    /** The kernel's round trip at first sight in nanoseconds, or -1 where it was not asked or did not say. */
-    private static long kernelRttNanos(TcpInfo kernel) {
-        long micros = kernel == null ? TcpInfo.ABSENT : kernel.pathRttMicros();
-        return micros > 0 ? TimeUnit.MICROSECONDS.toNanos(micros) : -1;
     }
 
     /**
@@ -476,17 +470,18 @@ public final class Tracker implements EventSink {
     /**
      * The model's start: the {@code mss} option, else the kernel's working MSS, else the interface's MTU; the
      * round trip {@link FirstRtt} chooses (the kernel's, a remembered bound, the connect's, or a guess). Not on
-     * loopback, whose round trip
-     * is known and fixed, and whose first MSS is not its lasting one ({@link Connection#takesKernelMss}). The kernel
-     * is asked once here, at first sight (JDK 22+ on Linux; {@code kernel} is null elsewhere).
+     * loopback, whose round trip is known and fixed, and whose first MSS is not its lasting one
+     * ({@link Connection#takesKernelMss}). The kernel is asked once, at first sight (JDK 22+ on Linux; {@code kernel}
+     * is null elsewhere), and {@code kernelRttNanos} is its round trip, or -1.
      */
-    private ConnectionModel.Config config(Endpoint endpoint, Role role, long connectNanos, TcpInfo kernel) {
+    private ConnectionModel.Config config(Endpoint endpoint, Role role, long connectNanos, TcpInfo kernel,
+                                          long kernelRttNanos) {
         boolean kernelMss = kernel != null && kernel.sndMss() > 0 && Connection.takesKernelMss(endpoint);
         int mss = settings.mss() > 0 ? settings.mss()
                 : kernelMss ? (int) kernel.sndMss() : endpoints.mss(endpoint.local());
         long remembered = endpoint.loopback() ? -1
                 : paths.boundFor(endpoint.remote().getAddress(), clock.getAsLong());
-        FirstRtt rtt = FirstRtt.of(endpoint.loopback(), kernelRttNanos(kernel), connectNanos, remembered);
+        FirstRtt rtt = FirstRtt.of(endpoint.loopback(), kernelRttNanos, connectNanos, remembered);
         return new ConnectionModel.Config(settings.profile(), mss, rtt.nanos(), rtt.source(), endpoint.nodelay(),
                 role.seenFromStart());
     }

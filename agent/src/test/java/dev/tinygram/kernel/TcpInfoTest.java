@@ -66,6 +66,8 @@ class TcpInfoTest {
         assertEquals(20_100, sampled.pathRttMicros());
         TcpInfo none = new TcpInfo(1, 40_000, 1448, 536, 0, 0, 0, 0, 1, 0, TcpInfo.ABSENT);
         assertEquals(TcpInfo.ABSENT, none.pathRttMicros());
+        assertEquals(20_100_000, sampled.pathRttNanos(), "the same in the model's unit");
+        assertEquals(TcpInfo.ABSENT, none.pathRttNanos());
     }
 
     @Test
